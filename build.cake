@@ -1,0 +1,104 @@
+// One entry point for building, testing, publishing, benchmarking and packaging fwatchdog.
+// ./build.sh --target=<Build|Publish|UnitTest|BlackBoxTest|OperationsTest|IntegrationTest|Bench|DockerImage|Test>
+
+var target = Argument("target", "Build");
+var configuration = Argument("configuration", "Release");
+var benchDuration = Argument("bench-duration", EnvironmentVariable("BENCH_DURATION") ?? "10");
+
+var root = MakeAbsolute(Directory("."));
+var artifacts = root.Combine("artifacts");
+var binary = artifacts.CombineWithFilePath("fwatchdog");
+
+void Run(string command, params string[] arguments)
+{
+    var exitCode = StartProcess(command, new ProcessSettings {
+        Arguments = ProcessArgumentBuilder.FromStrings(arguments),
+        WorkingDirectory = root,
+    });
+    if (exitCode != 0)
+        throw new Exception($"{command} {string.Join(" ", arguments)} failed with exit code {exitCode}");
+}
+
+void TestProject(string project, IDictionary<string, string> environment = null)
+{
+    var settings = new DotNetTestSettings {
+        Configuration = configuration,
+        Loggers = new[] { "console;verbosity=normal" },
+        EnvironmentVariables = environment ?? new Dictionary<string, string>(),
+    };
+    DotNetTest(project, settings);
+}
+
+var withBinary = new Dictionary<string, string> { ["FWATCHDOG_BINARY"] = binary.FullPath };
+
+Task("Prerequisites")
+    .Description("Installs system packages (apt) and starts the Docker engine when missing.")
+    .Does(() => Run("bash", "scripts/prerequisites.sh"));
+
+Task("Build")
+    .Does(() => DotNetBuild("Watchdog.sln", new DotNetBuildSettings { Configuration = configuration }));
+
+Task("Publish")
+    .Description("Native AOT, statically linked: artifacts/fwatchdog")
+    .Does(() =>
+{
+    var output = artifacts.Combine("publish");
+    DotNetPublish("watchdog/src/Fwatchdog/Fwatchdog.csproj", new DotNetPublishSettings {
+        Configuration = "Release",
+        OutputDirectory = output,
+        MSBuildSettings = new DotNetMSBuildSettings()
+            .WithProperty("PublishAot", "true")
+            .WithProperty("SourceRevisionId", GitCommit()),
+    });
+    CopyFile(output.CombineWithFilePath("fwatchdog"), binary);
+    Information($"Published {binary} ({new FileInfo(binary.FullPath).Length / 1024} KiB)");
+});
+
+string GitCommit()
+{
+    try {
+        IEnumerable<string> output;
+        var exitCode = StartProcess("git", new ProcessSettings { Arguments = "rev-parse --short HEAD", RedirectStandardOutput = true }, out output);
+        return exitCode == 0 ? output.FirstOrDefault() ?? "unknown" : "unknown";
+    } catch { return "unknown"; }
+}
+
+Task("UnitTest")
+    .IsDependentOn("Build")
+    .Does(() => TestProject("watchdog/tests/Fwatchdog.Tests/Fwatchdog.Tests.csproj"));
+
+Task("BlackBoxTest")
+    .IsDependentOn("Prerequisites")
+    .IsDependentOn("Publish")
+    .Does(() => TestProject("watchdog/tests/Fwatchdog.BlackBox.Tests/Fwatchdog.BlackBox.Tests.csproj", withBinary));
+
+Task("OperationsTest")
+    .IsDependentOn("Prerequisites")
+    .IsDependentOn("Publish")
+    .Does(() => TestProject("watchdog/tests/Fwatchdog.Operations.Tests/Fwatchdog.Operations.Tests.csproj", withBinary));
+
+Task("DockerImage")
+    .Description("Builds fwatchdog:dev from the locally published binary.")
+    .IsDependentOn("Prerequisites")
+    .IsDependentOn("Publish")
+    .Does(() => Run("bash", "docker/build-image.sh"));
+
+Task("IntegrationTest")
+    .IsDependentOn("DockerImage")
+    .Does(() => TestProject("integration-tests/Fwatchdog.IntegrationTests/Fwatchdog.IntegrationTests.csproj", withBinary));
+
+Task("Bench")
+    .Description("Spawn ceiling vs. the watchdog under wrk; writes artifacts/bench.json and artifacts/bench.svg.")
+    .IsDependentOn("Prerequisites")
+    .IsDependentOn("Publish")
+    .Does(() => Run("bash", "bench/run.sh", benchDuration));
+
+Task("Test")
+    .Description("Every test: unit, black-box, operations, container integration, and a short benchmark run.")
+    .IsDependentOn("UnitTest")
+    .IsDependentOn("BlackBoxTest")
+    .IsDependentOn("OperationsTest")
+    .IsDependentOn("IntegrationTest")
+    .Does(() => Run("bash", "bench/run.sh", "2"));
+
+RunTarget(target);
