@@ -1,0 +1,25 @@
+namespace Fwatchdog.Testing;
+
+/// <summary>
+/// Polls a condition that has no event to await (the /proc table, a file appearing) until it
+/// holds or a deadline passes. Bounded in time; the interval is short because callers assert
+/// latencies.
+/// </summary>
+public static class Eventually
+{
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>True as soon as <paramref name="condition"/> holds; false if it still fails at the deadline.</summary>
+    public static async Task<bool> TrueWithinAsync(Func<bool> condition, TimeSpan timeout, TimeSpan? interval = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (condition())
+                return true;
+            if (DateTime.UtcNow >= deadline)
+                return false;
+            await Task.Delay(interval ?? DefaultInterval).ConfigureAwait(false);
+        }
+    }
+}

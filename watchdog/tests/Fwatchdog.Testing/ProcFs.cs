@@ -1,0 +1,101 @@
+using System.Globalization;
+
+namespace Fwatchdog.Testing;
+
+/// <summary>One row of the process table as seen from this PID namespace.</summary>
+/// <param name="State">The one-letter state from /proc/&lt;pid&gt;/stat; 'Z' is a zombie.</param>
+public sealed record ProcInfo(int Pid, int ParentPid, char State, string Name)
+{
+    public bool IsZombie => State == 'Z';
+}
+
+/// <summary>Resident memory of a process, from /proc/&lt;pid&gt;/status.</summary>
+/// <param name="RssBytes">VmRSS: resident now.</param>
+/// <param name="PeakRssBytes">VmHWM: the kernel-tracked peak resident size.</param>
+public sealed record MemoryUsage(long RssBytes, long PeakRssBytes);
+
+/// <summary>
+/// Reads /proc directly: process tree, zombies and memory. Processes may exit between listing
+/// and reading, so every read tolerates a vanished entry.
+/// </summary>
+public static class ProcFs
+{
+    public static IReadOnlyList<ProcInfo> Snapshot()
+    {
+        var result = new List<ProcInfo>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(System.IO.Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && TryRead(pid) is { } info)
+                result.Add(info);
+        }
+        return result;
+    }
+
+    public static ProcInfo? TryRead(int pid)
+    {
+        string stat;
+        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+
+        // "pid (comm) S ppid ..." where comm may itself contain spaces and parentheses.
+        var open = stat.IndexOf('(');
+        var close = stat.LastIndexOf(')');
+        if (open < 0 || close < open)
+            return null;
+        var rest = stat[(close + 2)..].Split(' ');
+        return new ProcInfo(pid, int.Parse(rest[1], CultureInfo.InvariantCulture), rest[0][0], stat[(open + 1)..close]);
+    }
+
+    /// <summary>True while the process exists and has not exited (a zombie counts as exited).</summary>
+    public static bool IsRunning(int pid) => TryRead(pid) is { IsZombie: false };
+
+    /// <summary>Every process below <paramref name="pid"/> (children, grandchildren, ...), zombies included.</summary>
+    public static IReadOnlyList<ProcInfo> Descendants(int pid)
+    {
+        var byParent = Snapshot().ToLookup(p => p.ParentPid);
+        var found = new List<ProcInfo>();
+        var pending = new Queue<int>();
+        pending.Enqueue(pid);
+        while (pending.Count > 0)
+        {
+            foreach (var child in byParent[pending.Dequeue()])
+            {
+                found.Add(child);
+                pending.Enqueue(child.Pid);
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Direct children of <paramref name="pid"/> that have exited but were not reaped.</summary>
+    public static IReadOnlyList<ProcInfo> ZombieChildren(int pid) =>
+        Snapshot().Where(p => p.ParentPid == pid && p.IsZombie).ToList();
+
+    /// <summary>The command line with NULs turned into spaces; empty for zombies and kernel threads.</summary>
+    public static string CommandLine(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').TrimEnd(); }
+        catch (IOException) { return ""; }
+        catch (UnauthorizedAccessException) { return ""; }
+    }
+
+    public static MemoryUsage? Memory(int pid)
+    {
+        string[] lines;
+        try { lines = File.ReadAllLines($"/proc/{pid}/status"); }
+        catch (IOException) { return null; }
+        long? rss = null, hwm = null;
+        foreach (var line in lines)
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kibibytes(line);
+            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) hwm = Kibibytes(line);
+        }
+        return rss is { } r && hwm is { } h ? new MemoryUsage(r, h) : null;
+    }
+
+    // "VmRSS:\t   12345 kB"
+    private static long Kibibytes(string line) =>
+        1024 * long.Parse(line.Split(' ', '\t').Where(s => s.Length > 0).ElementAt(1), CultureInfo.InvariantCulture);
+}

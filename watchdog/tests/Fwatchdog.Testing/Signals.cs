@@ -1,0 +1,23 @@
+using System.Runtime.InteropServices;
+
+namespace Fwatchdog.Testing;
+
+/// <summary>Linux signal numbers and a direct <c>kill(2)</c>, so tests signal exactly one PID.</summary>
+public static class Signals
+{
+    public const int SIGINT = 2;
+    public const int SIGKILL = 9;
+    public const int SIGTERM = 15;
+    public const int SIGCHLD = 17;
+
+    /// <summary>Sends <paramref name="signum"/> to <paramref name="pid"/>; false when the process is gone.</summary>
+    public static bool Send(int pid, int signum)
+    {
+        if (pid <= 0)
+            throw new ArgumentOutOfRangeException(nameof(pid), pid, "Refusing to signal a process group or every process.");
+        return Kill(pid, signum) == 0;
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int sig);
+}
