@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's raw key=value results into artifacts/bench.json and prints the one table.
+
+Derived figures (throughput ratios to the spawn ceiling, the targets and whether each was met) are
+computed here, once, so the table, the JSON and the chart cannot disagree. Standard library only.
+
+usage: report.py <results.txt> <bench.json>
+"""
+import json
+import sys
+
+MIB = 1024 * 1024
+CONNECTIONS = (1, 8, 64)
+STREAMS = (  # key, what the table calls it
+    ("classic_in", "in -> sha512sum, classic"),
+    ("streaming_in", "in -> sha512sum, mode=streaming"),
+    ("classic_out", "out (head -c), classic"),
+    ("streaming_out", "out (head -c), mode=streaming"),
+)
+
+
+def parse_results(path):
+    """key.sub.leaf=value lines -> nested dicts, numbers as numbers."""
+    tree = {}
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            key, sep, value = line.rstrip("\n").partition("=")
+            if not sep:
+                continue
+            node = tree
+            *parents, leaf = key.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = to_number(value)
+    return tree
+
+
+def to_number(text):
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def derive(tree):
+    """Adds ratios, the ceiling and per-watchdog targets to the parsed tree; returns the report."""
+    ceiling = tree.get("ceiling", {})
+    rates = [run.get("per_second", 0) for run in ceiling.values() if isinstance(run, dict)]
+    best = max(rates, default=0) or None
+    single = ceiling.get("t1", {}).get("p50_us")
+    ceiling["best_per_second"] = best
+    ceiling["single_spawn_p50_ms"] = single / 1000 if single else None
+
+    watchdogs = tree.get("wd", {})
+    for wd in watchdogs.values():
+        for c in CONNECTIONS:
+            run = wd.get(f"c{c}")
+            if not run or not run.get("duration_us"):
+                continue
+            seconds = run["duration_us"] / 1e6
+            run["ok_per_second"] = (run["requests"] - run["status_errors"]) / seconds
+            run["socket_errors"] = sum(run[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
+            run["ratio_to_ceiling"] = run["ok_per_second"] / best if best else None
+        wd["targets"] = targets_for(wd, best, ceiling["single_spawn_p50_ms"], tree["meta"])
+    return {"meta": tree.get("meta", {}), "ceiling": ceiling, "watchdogs": watchdogs}
+
+
+def targets_for(wd, ceiling, spawn_ms, meta):
+    """Each target: what, measured value, limit, and pass (None when it could not be measured)."""
+    def get(*path):
+        node = wd
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        return node
+
+    def target(name, value, limit, at_most=True, unit=""):
+        ok = None if value is None or limit is None else (value <= limit if at_most else value >= limit)
+        return {"name": name, "value": value, "limit": limit, "at_most": at_most, "unit": unit, "pass": ok}
+
+    def kib_to_mib(kib):
+        return kib / 1024 if isinstance(kib, (int, float)) else None
+
+    floor = 0.95 * ceiling if ceiling else None
+    result = [
+        target("throughput, 8 conns", get("c8", "ok_per_second"), floor, at_most=False, unit="req/s"),
+        target("throughput, 64 conns", get("c64", "ok_per_second"), floor, at_most=False, unit="req/s"),
+        target("p99, 64 conns", us_to_ms(get("c64", "p99_us")), 1.5 * 64 / ceiling * 1000 if ceiling else None, unit="ms"),
+        target("p50, 1 conn", us_to_ms(get("c1", "p50_us")), 1.15 * spawn_ms if spawn_ms else None, unit="ms"),
+        target("peak RSS, 64 conns", kib_to_mib(get("peak_rss_c64_kib")), 20, unit="MiB"),
+        target("idle RSS", kib_to_mib(get("idle_rss_kib")), 12, unit="MiB"),
+    ]
+    for key, label in STREAMS:
+        stream = get("stream", key) or {}
+        peak = kib_to_mib(stream.get("peak_rss_kib"))
+        entry = target(f"stream {label}", peak, 48, unit="MiB")
+        if not stream.get("ok"):
+            entry["pass"] = False  # a wrong or missing body misses, whatever the memory
+        result.append(entry)
+    result += [
+        target("exec to first 200", get("first_response", "median_ms"), 15, unit="ms"),
+        target("binary size", get("size_bytes") / 1e6 if get("size_bytes") else None, 12, unit="MB"),
+    ]
+    return result
+
+
+def us_to_ms(us):
+    return us / 1000 if isinstance(us, (int, float)) else None
+
+
+# --- the table -----------------------------------------------------------------------------------
+
+def num(value, digits=2):
+    if value is None:
+        return "-"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    return f"{value:.{digits}f}"
+
+
+def verdict(entry):
+    return {True: "pass", False: "MISS", None: "n/a"}[entry["pass"]]
+
+
+def limit_text(entry):
+    if entry["limit"] is None:
+        return "-"
+    return f"{'<=' if entry['at_most'] else '>='} {num(entry['limit'])} {entry['unit']}"
+
+
+def rows_for(report):
+    """Yields table rows: (section,) headings or (metric, {label: text}, target, verdict)."""
+    meta, ceiling, wds = report["meta"], report["ceiling"], report["watchdogs"]
+    targets = {label: {t["name"]: t for t in wd["targets"]} for label, wd in wds.items()}
+    main = "fwatchdog"
+
+    def per_wd(render):
+        return {label: render(wd) for label, wd in wds.items()}
+
+    def with_target(metric, name, render):
+        entry = targets.get(main, {}).get(name)
+        cells = {label: render(wd) + mark(targets[label].get(name), label) for label, wd in wds.items()}
+        return (metric, cells, limit_text(entry) if entry else "-", verdict(entry) if entry else "")
+
+    def mark(entry, label):
+        # The comparison column carries its own verdict inline; the main one has a column for it.
+        return "" if label == main or not entry else f" [{verdict(entry)}]"
+
+    yield (f"Spawn ceiling: C, posix_spawnp(\"cat\") + pipes + waitpid, {meta.get('body_bytes')} B body, "
+           f"{meta.get('duration_s')} s per run",)
+    t1 = ceiling.get("t1", {})
+    yield ("1 thread: per spawn p50 / p99", {main: f"{num(us_to_ms(t1.get('p50_us')))} / {num(us_to_ms(t1.get('p99_us')))} ms"}, "", "")
+    for threads in (1, 2, 8):
+        run = ceiling.get(f"t{threads}", {})
+        yield (f"{threads} thread{'s' if threads > 1 else ''}: spawns/s", {main: num(run.get("per_second"))}, "", "")
+    yield ("ceiling = best of the above", {main: f"{num(ceiling.get('best_per_second'))} /s"}, "", "")
+
+    yield (f"Watchdog, fprocess=cat, wrk POST {meta.get('body_bytes')} B, {meta.get('duration_s')} s per run",)
+    for c in CONNECTIONS:
+        key = f"c{c}"
+        conns = f"{c} conn{'s' if c > 1 else ''}"
+        rate = lambda wd, key=key: (f"{num(wd.get(key, {}).get('ok_per_second'))} "
+                                    f"(x{num(wd.get(key, {}).get('ratio_to_ceiling'))})")
+        if c == 1:
+            yield (f"{conns}: req/s (x ceiling)", per_wd(rate), "", "")
+        else:
+            yield with_target(f"{conns}: req/s (x ceiling)", f"throughput, {conns}", rate)
+        lat = lambda wd, key=key: (f"{num(us_to_ms(wd.get(key, {}).get('p50_us')))} / "
+                                   f"{num(us_to_ms(wd.get(key, {}).get('p99_us')))} ms")
+        if c == 1:
+            yield with_target(f"{conns}: p50 / p99 (target on p50)", "p50, 1 conn", lat)
+        elif c == 64:
+            yield with_target(f"{conns}: p50 / p99 (target on p99)", "p99, 64 conns", lat)
+        else:
+            yield (f"{conns}: p50 / p99", per_wd(lat), "", "")
+        errors = lambda wd, key=key: (f"{wd.get(key, {}).get('status_errors', '-')} / "
+                                      f"{wd.get(key, {}).get('socket_errors', '-')}")
+        yield (f"{conns}: non-2xx / socket errors", per_wd(errors), "", "")
+
+    yield ("Memory, start-up, size",)
+    mib = lambda kib: f"{num(kib / 1024 if isinstance(kib, (int, float)) else None)} MiB"
+    yield with_target("idle RSS after start", "idle RSS", lambda wd: mib(wd.get("idle_rss_kib")))
+    yield with_target("peak RSS during 64 conns", "peak RSS, 64 conns", lambda wd: mib(wd.get("peak_rss_c64_kib")))
+    first = lambda wd: (f"{num(wd.get('first_response', {}).get('median_ms'))} ms "
+                        f"({num(wd.get('first_response', {}).get('min_ms'))}-{num(wd.get('first_response', {}).get('max_ms'))})")
+    yield with_target("exec to first 200: median (min-max) of 10", "exec to first 200", first)
+    yield with_target("binary size", "binary size", lambda wd: f"{num(wd.get('size_bytes', 0) / 1e6)} MB")
+
+    size = meta.get("stream_bytes", 0)
+    size_text = f"{size // MIB} MiB" if size < 1024 * MIB else f"{size // (1024 * MIB)} GiB"
+    short = " (SHORT MODE: 64 MiB instead of 1 GiB)" if meta.get("short_mode") else ""
+    yield (f"Streaming {size_text} of zeros{short}: peak RSS, time (rate); body verified",)
+    for key, label in STREAMS:
+        def render(wd, key=key):
+            stream = wd.get("stream", {}).get(key, {})
+            if not stream.get("ok"):
+                return f"FAILED ({stream.get('detail', 'no result')}, HTTP {stream.get('status', '-')})"
+            seconds = stream.get("seconds") or None
+            rate = size / MIB / seconds if seconds else None
+            return f"{mib(stream.get('peak_rss_kib'))}, {num(seconds)} s ({num(rate)} MiB/s)"
+        yield with_target(label, f"stream {label}", render)
+
+
+def print_table(report):
+    labels = list(report["watchdogs"]) or ["fwatchdog"]
+    headers = ["measure", *labels, "target", "result"]
+    body = []
+    for row in rows_for(report):
+        if len(row) == 1:
+            body.append(row)
+        else:
+            metric, cells, target, result = row
+            body.append([metric, *[cells.get(label, "") for label in labels], target, result])
+    widths = [max(len(str(r[i])) for r in [headers] + [r for r in body if len(r) > 1]) for i in range(len(headers))]
+
+    def line(cells):
+        return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    meta = report["meta"]
+    print()
+    print(f"fwatchdog benchmark  {meta.get('date')}  commit {meta.get('commit')}  "
+          f"{meta.get('cores')} cores ({meta.get('cpu')}), kernel {meta.get('kernel')}, wrk {meta.get('wrk')}")
+    print(line(headers))
+    print(line(["-" * w for w in widths]))
+    for row in body:
+        print(f"== {row[0]}" if len(row) == 1 else line(row))
+    for label, wd in report["watchdogs"].items():
+        met = sum(1 for t in wd["targets"] if t["pass"])
+        print(f"{label}: {met} of {len(wd['targets'])} targets met"
+              + (f"  [error: {wd['error']}]" if wd.get("error") else "")
+              + (f"  (binary {wd.get('binary')})" if label != "fwatchdog" else ""))
+    print(f"peak RSS = kernel VmHWM for the run ({report['watchdogs'].get('fwatchdog', {}).get('peak_scope', '?')}); "
+          f"one noisy {meta.get('cores')}-core machine, wrk shares the cores; elapsed {meta.get('elapsed_s')} s")
+
+
+def main():
+    results, output = sys.argv[1:3]
+    report = derive(parse_results(results))
+    with open(output, "w", encoding="utf-8") as out:
+        json.dump(report, out, indent=2)
+        out.write("\n")
+    print_table(report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# fwatchdog benchmark: measures the fork-per-request ceiling of this machine, then the watchdog
+# (fprocess=cat under wrk, memory, start-up, size, 1 GiB streaming) in the same run, and prints one
+# table with pass/miss against the targets. Writes artifacts/bench.json and artifacts/bench.svg;
+# raw logs go to artifacts/bench-logs/.
+#
+# usage: bash bench/run.sh [seconds-per-wrk-run]   (default 10; 2 or less = short mode, 64 MiB streams)
+# env:   FWATCHDOG_BINARY          the watchdog to measure (default artifacts/fwatchdog)
+#        FWATCHDOG_COMPARE_BINARY  optional second watchdog measured the same way (e.g. the Go one)
+#
+# Exits non-zero only when the benchmark itself cannot run (no binary, watchdog does not start);
+# a figure that misses its target is reported, never fatal. All traffic goes to 127.0.0.1; every
+# process started here is ended by its PID.
+set -euo pipefail
+export LC_ALL=C
+
+duration=${1:-10}
+if ! [[ $duration =~ ^[0-9]+$ ]] || ((duration < 1 || duration > 300)); then
+  echo "bench: duration must be whole seconds, 1..300 (got '$duration')" >&2
+  exit 2
+fi
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bench=$root/bench
+artifacts=$root/artifacts
+logs=$artifacts/bench-logs
+binary=${FWATCHDOG_BINARY:-$artifacts/fwatchdog}
+compare_binary=${FWATCHDOG_COMPARE_BINARY:-}
+
+body_bytes=64 # request body for the ceiling and for wrk: a typical small function call
+first_response_runs=10
+if ((duration <= 2)); then
+  short_mode=1
+  stream_bytes=$((64 * 1024 * 1024)) # keeps the CI smoke run well inside its time budget
+else
+  short_mode=0
+  stream_bytes=$((1024 * 1024 * 1024))
+fi
+
+if [[ ! -x $binary ]]; then
+  echo "bench: no watchdog binary at $binary (run ./build.sh --target=Publish first)" >&2
+  exit 1
+fi
+
+mkdir -p "$artifacts"
+rm -rf "$logs" && mkdir -p "$logs"
+work=$(mktemp -d "${TMPDIR:-/tmp}/fwatchdog-bench.XXXXXX")
+results=$work/results.txt
+: >"$results"
+
+# --- processes we started, ended by PID on any exit ---------------------------------------------
+started_pids=()
+
+stop_process() { # pid: SIGTERM, up to 5 s to drain, then SIGKILL; always reaped
+  local pid=$1
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local pid
+  for pid in "${started_pids[@]}"; do stop_process "$pid"; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- tools ---------------------------------------------------------------------------------------
+apt_updated=0
+apt_install() { # packages...: installs what is missing, with one `apt-get update` first
+  echo "bench: installing $*" >&2
+  if ((apt_updated == 0)); then apt-get update -qq >&2; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+command -v wrk >/dev/null || apt_install wrk
+command -v curl >/dev/null || apt_install curl
+command -v cc >/dev/null || apt_install gcc libc6-dev
+if [[ -x /usr/bin/python3 ]]; then python=/usr/bin/python3; else
+  command -v python3 >/dev/null || apt_install python3
+  python=$(command -v python3)
+fi
+
+tools=$work/bin
+mkdir -p "$tools"
+for helper in spawn_ceiling first_response free_port zero_sink; do
+  cc -O2 -Wall -o "$tools/$helper" "$bench/$helper.c" -lpthread
+done
+
+record() { printf '%s=%s\n' "$1" "$2" >>"$results"; }
+
+# "a=1 b=2" from a helper's output line -> prefix.a=1, prefix.b=2
+record_pairs() {
+  local prefix=$1 pair
+  for pair in $2; do [[ $pair == *=* ]] && record "$prefix.${pair%%=*}" "${pair#*=}"; done
+  return 0
+}
+
+rss_kib() { awk -v field="$2:" '$1 == field { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
+
+# --- watchdog lifecycle --------------------------------------------------------------------------
+wd_pid='' wd_port=''
+
+two_free_ports() {
+  local a b
+  for _ in $(seq 1 20); do
+    a=$("$tools/free_port") b=$("$tools/free_port")
+    [[ $a != "$b" ]] && { echo "$a $b"; return 0; }
+  done
+  return 1
+}
+
+# start_watchdog binary log-name fprocess [VAR=value...]: sets wd_pid/wd_port, returns 1 when it
+# is not healthy within 10 s. A private TMPDIR holds its lock file and classic-mode spill files.
+start_watchdog() {
+  local binary=$1 name=$2 fprocess=$3 ports metrics_port tmp
+  shift 3
+  ports=$(two_free_ports) || return 1
+  wd_port=${ports% *} metrics_port=${ports#* }
+  tmp=$(mktemp -d "$work/tmp.XXXXXX")
+  env port="$wd_port" metrics_port="$metrics_port" fprocess="$fprocess" TMPDIR="$tmp" \
+    read_timeout=300s write_timeout=300s healthcheck_interval=1s "$@" \
+    "$binary" >"$logs/$name.log" 2>&1 &
+  wd_pid=$!
+  started_pids+=("$wd_pid")
+  # Readiness by asking, not by log words, so any watchdog (e.g. the Go one) can be compared.
+  for _ in $(seq 1 200); do
+    kill -0 "$wd_pid" 2>/dev/null || { echo "bench: $name exited during start-up (see $logs/$name.log)" >&2; return 1; }
+    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$wd_port/_/health" || true) == 200 ]] && return 0
+    sleep 0.05
+  done
+  echo "bench: $name not healthy after 10 s (see $logs/$name.log)" >&2
+  return 1
+}
+
+stop_watchdog() {
+  stop_process "$wd_pid"
+  local kept=() pid
+  for pid in "${started_pids[@]}"; do [[ $pid != "$wd_pid" ]] && kept+=("$pid"); done
+  started_pids=("${kept[@]}")
+  wd_pid=''
+}
+
+# Resets the kernel's peak-RSS mark, so VmHWM afterwards covers only what follows. Returns 1 where
+# /proc/<pid>/clear_refs is not writable; the peak then covers the whole life of the process.
+reset_peak_rss() { echo 5 2>/dev/null >"/proc/$1/clear_refs"; }
+
+# --- measurements --------------------------------------------------------------------------------
+measure_ceiling() {
+  local threads line
+  for threads in 1 2 8; do
+    echo "bench: spawn ceiling, $threads thread(s), ${duration}s" >&2
+    line=$("$tools/spawn_ceiling" "$threads" "$duration" "$body_bytes" | tail -n 1) || line=''
+    echo "$line" >"$logs/ceiling-t$threads.txt"
+    record_pairs "ceiling.t$threads" "$line"
+  done
+}
+
+run_wrk() { # key connections seconds
+  local key=$1 connections=$2 seconds=$3 threads=2 output
+  ((connections < threads)) && threads=$connections
+  output=$(BENCH_BODY_BYTES=$body_bytes wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s \
+    --latency -s "$bench/post.lua" "http://127.0.0.1:$wd_port/" 2>&1) || true
+  echo "$output" >"$logs/$key.wrk.txt"
+  record_pairs "$key" "$(grep '^WRK_RESULT' <<<"$output" | sed 's/^WRK_RESULT //' || true)"
+}
+
+measure_throughput() { # label binary
+  local label=$1 binary=$2 connections peak
+  if ! start_watchdog "$binary" "$label-cat" cat; then record "wd.$label.error" "did not start"; return 1; fi
+  sleep 0.3 # let start-up allocations settle before calling it idle
+  record "wd.$label.idle_rss_kib" "$(rss_kib "$wd_pid" VmRSS)"
+  echo "bench: $label, wrk warm-up 1s" >&2
+  BENCH_BODY_BYTES=$body_bytes wrk -t2 -c8 -d1s -s "$bench/post.lua" "http://127.0.0.1:$wd_port/" >"$logs/$label-warmup.wrk.txt" 2>&1 || true
+  for connections in 1 8 64; do
+    echo "bench: $label, wrk $connections connection(s), ${duration}s" >&2
+    if ((connections == 64)); then
+      if reset_peak_rss "$wd_pid"; then record "wd.$label.peak_scope" "64-connection run"
+      else record "wd.$label.peak_scope" "whole process life"; fi
+    fi
+    run_wrk "wd.$label.c$connections" "$connections" "$duration"
+  done
+  peak=$(rss_kib "$wd_pid" VmHWM)
+  record "wd.$label.peak_rss_c64_kib" "$peak"
+  stop_watchdog
+}
+
+measure_first_response() { # label binary
+  local label=$1 binary=$2 tmp line
+  echo "bench: $label, exec to first 200, $first_response_runs starts" >&2
+  tmp=$(mktemp -d "$work/tmp.XXXXXX")
+  # first_response sets port/metrics_port per start; the rest of the configuration is inherited.
+  line=$(env fprocess=cat TMPDIR="$tmp" healthcheck_interval=1s \
+    "$tools/first_response" "$first_response_runs" "$binary" | tee "$logs/$label-first-response.txt" | tail -n 1) || true
+  record_pairs "wd.$label.first_response" "$line"
+}
+
+# measure_stream label name mode direction: "in" POSTs stream_bytes of zeros to sha512sum and checks
+# the digest; "out" has the function write stream_bytes of zeros and checks every byte came back.
+measure_stream() {
+  local label=$1 name=$2 mode=$3 direction=$4 key="wd.$label.stream.$2" fprocess check status seconds
+  echo "bench: $label, $name ($((stream_bytes / 1024 / 1024)) MiB)" >&2
+  if [[ $direction == in ]]; then fprocess=sha512sum; else fprocess="head -c $stream_bytes /dev/zero"; fi
+  if ! start_watchdog "$binary_under_test" "$label-$name" "$fprocess" mode="$mode"; then
+    record "$key.ok" 0; record "$key.detail" "did not start"; return 0
+  fi
+  reset_peak_rss "$wd_pid" || true # the health probe is not part of the stream
+  local curl_args=(-sS -X POST --max-time 600 -w '%{stderr}CURL_RESULT status=%{http_code} seconds=%{time_total}\n'
+    -H 'Content-Type: application/octet-stream' -H 'Expect:')
+  if [[ $direction == in ]]; then
+    # Content-Length with the chunked header removed: a plain sized upload streamed from a pipe.
+    head -c "$stream_bytes" /dev/zero | curl "${curl_args[@]}" -T - -H "Content-Length: $stream_bytes" \
+      -H 'Transfer-Encoding:' "http://127.0.0.1:$wd_port/" >"$work/stream.out" 2>"$work/stream.err" || true
+    check=$(awk '{ print $1 }' "$work/stream.out")
+    if [[ $check == "$expected_sha512" ]]; then record "$key.ok" 1; else
+      record "$key.ok" 0; record "$key.detail" "digest mismatch: got '${check:0:24}...'"; fi
+  else
+    curl "${curl_args[@]}" -d '' "http://127.0.0.1:$wd_port/" 2>"$work/stream.err" \
+      | "$tools/zero_sink" >"$work/stream.out" || true
+    check=$(cat "$work/stream.out")
+    if [[ $check == "bytes=$stream_bytes nonzero=0" ]]; then record "$key.ok" 1; else
+      record "$key.ok" 0; record "$key.detail" "body check: $check"; fi
+  fi
+  record "$key.peak_rss_kib" "$(rss_kib "$wd_pid" VmHWM)"
+  cp "$work/stream.err" "$logs/$label-$name.curl.txt"
+  status=$(grep -o 'status=[0-9]*' "$work/stream.err" | tail -n 1 || true)
+  seconds=$(grep -o 'seconds=[0-9.]*' "$work/stream.err" | tail -n 1 || true)
+  record "$key.status" "${status#status=}"
+  record "$key.seconds" "${seconds#seconds=}"
+  stop_watchdog
+}
+
+measure_watchdog() { # label binary
+  local label=$1
+  binary_under_test=$2
+  record "wd.$label.binary" "$binary_under_test"
+  record "wd.$label.size_bytes" "$(stat -L -c %s "$binary_under_test")"
+  measure_throughput "$label" "$binary_under_test" || return 1
+  measure_first_response "$label" "$binary_under_test"
+  measure_stream "$label" classic_in classic in
+  measure_stream "$label" streaming_in streaming in
+  measure_stream "$label" classic_out classic out
+  measure_stream "$label" streaming_out streaming out
+}
+
+# --- run -----------------------------------------------------------------------------------------
+started_at=$(date +%s)
+record meta.date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+record meta.duration_s "$duration"
+record meta.short_mode "$short_mode"
+record meta.stream_bytes "$stream_bytes"
+record meta.body_bytes "$body_bytes"
+record meta.cores "$(nproc)"
+record meta.cpu "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+record meta.kernel "$(uname -r)"
+record meta.commit "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+record meta.wrk "$(wrk -v 2>&1 | head -n 1 | awk '{ print $2 }')"
+
+expected_sha512=$(head -c "$stream_bytes" /dev/zero | sha512sum | awk '{ print $1 }')
+
+measure_ceiling
+exit_code=0
+measure_watchdog fwatchdog "$binary" || exit_code=1
+if [[ -n $compare_binary ]]; then
+  if [[ -x $compare_binary ]]; then measure_watchdog compare "$compare_binary" || true
+  else echo "bench: FWATCHDOG_COMPARE_BINARY=$compare_binary is not executable; skipped" >&2; fi
+fi
+record meta.elapsed_s "$(($(date +%s) - started_at))"
+
+cp "$results" "$logs/results.txt"
+"$python" "$bench/report.py" "$results" "$artifacts/bench.json"
+"$python" "$bench/chart.py" "$artifacts/bench.json" "$artifacts/bench.svg"
+exit "$exit_code"
