@@ -1,0 +1,156 @@
+using System.Globalization;
+
+namespace Fwatchdog.Configuration;
+
+/// <summary>A configuration the watchdog cannot start with; the message names the variable and the fix.</summary>
+public sealed class ConfigurationException(string message) : Exception(message);
+
+/// <summary>
+/// Reads <see cref="WatchdogOptions"/> from environment variables with the Go watchdog's names and
+/// defaults. Values that cannot be parsed fall back to the default and leave a warning for the log,
+/// as the Go watchdog does (it falls back silently; we say so).
+/// </summary>
+public sealed class EnvironmentConfiguration
+{
+    private readonly Func<string, string?> _getVariable;
+    private readonly List<string> _warnings = [];
+
+    public EnvironmentConfiguration(Func<string, string?> getVariable) => _getVariable = getVariable;
+
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    public static WatchdogOptions FromProcessEnvironment(out IReadOnlyList<string> warnings)
+    {
+        var reader = new EnvironmentConfiguration(Environment.GetEnvironmentVariable);
+        var options = reader.Read();
+        warnings = reader.Warnings;
+        return options;
+    }
+
+    public WatchdogOptions Read()
+    {
+        var fprocess = _getVariable("fprocess");
+        if (string.IsNullOrWhiteSpace(fprocess))
+            throw new ConfigurationException(
+                "Provide a valid process via fprocess environmental variable. " +
+                "Set fprocess to the command to run per request, e.g. fprocess=\"cat\".");
+
+        IReadOnlyList<string> words;
+        try
+        {
+            words = WordSplitter.Split(fprocess);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigurationException($"{e.Message}. Fix the quoting in the fprocess variable.");
+        }
+        if (words.Count == 0)
+            throw new ConfigurationException("fprocess names no program. Set fprocess to the command to run per request, e.g. fprocess=\"cat\".");
+
+        var writeTimeout = Duration("write_timeout", TimeSpan.FromSeconds(30));
+        return new WatchdogOptions
+        {
+            FunctionProcess = fprocess,
+            Command = new CommandLine(words[0], words.Skip(1).ToArray()),
+            Port = Port("port", 8080),
+            MetricsPort = Port("metrics_port", 8081),
+            ReadTimeout = Duration("read_timeout", TimeSpan.FromSeconds(30)),
+            WriteTimeout = writeTimeout,
+            ExecTimeout = Duration("exec_timeout", TimeSpan.Zero),
+            HealthcheckInterval = Duration("healthcheck_interval", writeTimeout),
+            KillGrace = Duration("kill_grace", TimeSpan.FromSeconds(1)),
+            CgiHeaders = Boolean("cgi_headers", true),
+            MarshalRequest = Boolean("marshal_request", false),
+            CombineOutput = Boolean("combine_output", true),
+            ContentType = NonEmpty("content_type"),
+            MaxInflight = (int)Count("max_inflight", 0, int.MaxValue),
+            SuppressLock = Boolean("suppress_lock", false),
+            WriteDebug = Boolean("write_debug", false),
+            DebugHeaders = Boolean("debug_headers", false),
+            PrefixLogs = Boolean("prefix_logs", true),
+            LogFormat = Choice("log_format", LogFormat.Text, ("text", LogFormat.Text), ("json", LogFormat.Json)),
+            Mode = Choice("mode", ExecutionMode.Classic, ("classic", ExecutionMode.Classic), ("streaming", ExecutionMode.Streaming)),
+            MaxRequestBytes = Count("max_request_bytes", 0, long.MaxValue),
+            MaxBufferBytes = Count("max_buffer_bytes", 4 * 1024 * 1024, long.MaxValue),
+            TempDirectory = TempDirectory(),
+        };
+    }
+
+    private string TempDirectory()
+    {
+        var tmp = _getVariable("TMPDIR");
+        return string.IsNullOrEmpty(tmp) ? "/tmp" : tmp;
+    }
+
+    private string? NonEmpty(string name)
+    {
+        var value = _getVariable(name);
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    private TimeSpan Duration(string name, TimeSpan fallback)
+    {
+        var text = _getVariable(name);
+        if (string.IsNullOrEmpty(text))
+            return fallback;
+        if (GoDuration.TryParse(text, out var value))
+            return value;
+        Warn(name, text, $"a number of seconds or a Go duration such as 500ms, 10s or 1m30s", GoDuration.Format(fallback));
+        return fallback;
+    }
+
+    private bool Boolean(string name, bool fallback)
+    {
+        var text = _getVariable(name);
+        switch (text)
+        {
+            case null or "":
+                return fallback;
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                Warn(name, text, "true or false", fallback ? "true" : "false");
+                return fallback;
+        }
+    }
+
+    private int Port(string name, int fallback)
+    {
+        var value = Count(name, fallback, 65535);
+        if (value != 0)
+            return (int)value;
+        Warn(name, "0", "a TCP port from 1 to 65535", fallback.ToString(CultureInfo.InvariantCulture));
+        return fallback;
+    }
+
+    private long Count(string name, long fallback, long maximum)
+    {
+        var text = _getVariable(name);
+        if (string.IsNullOrEmpty(text))
+            return fallback;
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= maximum)
+            return value;
+        Warn(name, text, $"a whole number from 0 to {maximum}", fallback.ToString(CultureInfo.InvariantCulture));
+        return fallback;
+    }
+
+    private T Choice<T>(string name, T fallback, params (string Text, T Value)[] choices)
+    {
+        var text = _getVariable(name);
+        if (string.IsNullOrEmpty(text))
+            return fallback;
+        foreach (var (choiceText, value) in choices)
+        {
+            if (string.Equals(text, choiceText, StringComparison.OrdinalIgnoreCase))
+                return value;
+        }
+        var fallbackText = choices.First(c => EqualityComparer<T>.Default.Equals(c.Value, fallback)).Text;
+        Warn(name, text, string.Join(" or ", choices.Select(c => c.Text)), fallbackText);
+        return fallback;
+    }
+
+    private void Warn(string name, string text, string expected, string fallback) =>
+        _warnings.Add($"Warning: {name}=\"{text}\" is not valid (expected {expected}); using the default {fallback}.");
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+
+namespace Fwatchdog.Configuration;
+
+/// <summary>
+/// Parses durations the way the Go watchdog reads them: a bare non-negative integer means seconds,
+/// otherwise Go's time.ParseDuration syntax ("300ms", "1m30s", "1.5h"), and formats them back in
+/// Go's String() style so start-up log lines read the same ("30s", "1m30s", "500ms", "0s").
+/// </summary>
+public static class GoDuration
+{
+    public static bool TryParse(string? text, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        if (string.IsNullOrEmpty(text))
+            return false;
+
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            value = TimeSpan.FromSeconds(seconds);
+            return true;
+        }
+
+        return TryParseGo(text.AsSpan(), out value);
+    }
+
+    private static bool TryParseGo(ReadOnlySpan<char> s, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        var negative = false;
+        if (s.Length > 0 && (s[0] == '-' || s[0] == '+'))
+        {
+            negative = s[0] == '-';
+            s = s[1..];
+        }
+        if (s.SequenceEqual("0"))
+            return true;
+        if (s.IsEmpty)
+            return false;
+
+        double totalTicks = 0;
+        while (!s.IsEmpty)
+        {
+            var numberLength = 0;
+            while (numberLength < s.Length && (char.IsAsciiDigit(s[numberLength]) || s[numberLength] == '.'))
+                numberLength++;
+            if (numberLength == 0 || !double.TryParse(s[..numberLength], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+                return false;
+            s = s[numberLength..];
+
+            var unitLength = 0;
+            while (unitLength < s.Length && !char.IsAsciiDigit(s[unitLength]) && s[unitLength] != '.')
+                unitLength++;
+            var ticksPerUnit = UnitTicks(s[..unitLength]);
+            if (ticksPerUnit == 0)
+                return false;
+            s = s[unitLength..];
+            totalTicks += number * ticksPerUnit;
+        }
+
+        if (negative || totalTicks > TimeSpan.MaxValue.Ticks)
+            return false;
+        value = TimeSpan.FromTicks((long)Math.Round(totalTicks));
+        return true;
+    }
+
+    private static double UnitTicks(ReadOnlySpan<char> unit) => unit switch
+    {
+        "ns" => 0.01,
+        "us" or "µs" or "μs" => TimeSpan.TicksPerMicrosecond,
+        "ms" => TimeSpan.TicksPerMillisecond,
+        "s" => TimeSpan.TicksPerSecond,
+        "m" => TimeSpan.TicksPerMinute,
+        "h" => TimeSpan.TicksPerHour,
+        _ => 0,
+    };
+
+    /// <summary>Go's Duration.String(): "1h2m3.5s", "500ms", "0s".</summary>
+    public static string Format(TimeSpan duration)
+    {
+        if (duration == TimeSpan.Zero)
+            return "0s";
+        if (duration < TimeSpan.FromSeconds(1))
+        {
+            if (duration.Ticks % TimeSpan.TicksPerMillisecond == 0)
+                return $"{duration.Ticks / TimeSpan.TicksPerMillisecond}ms";
+            return string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMicroseconds:0.###}µs");
+        }
+
+        var builder = new System.Text.StringBuilder();
+        var hours = (long)duration.TotalHours;
+        if (hours > 0)
+            builder.Append(CultureInfo.InvariantCulture, $"{hours}h");
+        if (hours > 0 || duration.Minutes > 0)
+            builder.Append(CultureInfo.InvariantCulture, $"{duration.Minutes}m");
+        var seconds = duration.Seconds + (duration.Ticks % TimeSpan.TicksPerSecond) / (double)TimeSpan.TicksPerSecond;
+        builder.Append(seconds.ToString("0.#########", CultureInfo.InvariantCulture)).Append('s');
+        return builder.ToString();
+    }
+}

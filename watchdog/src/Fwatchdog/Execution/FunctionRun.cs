@@ -1,0 +1,189 @@
+using System.Buffers;
+using Fwatchdog.Execution.Native;
+
+namespace Fwatchdog.Execution;
+
+/// <summary>
+/// One started function, driven to its end: input pumped into stdin, stdout copied to the caller's
+/// destination, stderr handed line by line to a sink, and the process group stopped — SIGTERM, then
+/// SIGKILL after the grace — on exec timeout, abort, or a failed input or output. This is where
+/// exec_timeout is enforced. A run never waits on a pipe longer than the kill grace after the
+/// leader's exit, so a descendant that escaped the group and still holds stdout cannot hang it.
+/// </summary>
+public sealed class FunctionRun : IDisposable
+{
+    private const int CopyBufferSize = 32 * 1024;
+    private const int None = 0;
+
+    private readonly FunctionProcess _process;
+    private readonly TimeSpan _killGrace;
+    private readonly Action<string>? _standardErrorLine;
+    private readonly CancellationTokenSource _stop = new();
+    private Timer? _killTimer;
+    private int _end;
+    private Exception? _error;
+    private long _bytesIn;
+    private long _bytesOut;
+
+    internal FunctionRun(FunctionProcess process, TimeSpan killGrace, Action<string>? standardErrorLine)
+    {
+        _process = process;
+        _killGrace = killGrace;
+        _standardErrorLine = standardErrorLine;
+    }
+
+    public int ProcessId => _process.Id;
+
+    /// <param name="input">Copied to stdin, then stdin is closed; null closes stdin at once.</param>
+    /// <param name="output">Receives stdout (and stderr when combined) as it is produced.</param>
+    /// <param name="timeout">Zero for none.</param>
+    /// <param name="aborted">The caller is gone or the watchdog is stopping.</param>
+    public async Task<RunOutcome> CompleteAsync(Stream? input, Stream output, TimeSpan timeout, CancellationToken aborted)
+    {
+        using var timeoutSource = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout) : null;
+        await using var onTimeout = timeoutSource?.Token.UnsafeRegister(static s => ((FunctionRun)s!).Stop(RunEnd.TimedOut, null), this);
+        await using var onAbort = aborted.UnsafeRegister(static s => ((FunctionRun)s!).Stop(RunEnd.Aborted, null), this);
+
+        var inputPump = PumpInputAsync(input);
+        var outputPump = PumpOutputAsync(output);
+        var errorPump = _process.StandardError is { } standardError ? PumpErrorsAsync(standardError) : Task.CompletedTask;
+
+        var exit = await _process.Exited.ConfigureAwait(false);
+        Interlocked.CompareExchange(ref _end, (int)RunEnd.Exited, None);
+
+        await DrainAsync(outputPump, _process.StandardOutput).ConfigureAwait(false);
+        await DrainAsync(errorPump, _process.StandardError).ConfigureAwait(false);
+        // Input no longer matters once the process is gone: stop waiting for the rest of the body.
+        _stop.Cancel();
+        await inputPump.ConfigureAwait(false);
+
+        return new RunOutcome((RunEnd)_end, exit, Interlocked.Read(ref _bytesIn), Interlocked.Read(ref _bytesOut), _error);
+    }
+
+    private async Task DrainAsync(Task pump, PipeEnd? pipe)
+    {
+        if (pipe is null || pump.IsCompleted)
+        {
+            await pump.ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            await pump.WaitAsync(_killGrace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            pipe.Dispose(); // an escaped descendant holds the pipe open; stop listening to it
+            await pump.ConfigureAwait(false);
+        }
+    }
+
+    private void Stop(RunEnd reason, Exception? error)
+    {
+        if (Interlocked.CompareExchange(ref _end, (int)reason, None) != None)
+            return;
+        _error = error;
+        _stop.Cancel();
+        if (_process.SignalGroup(LibC.SIGTERM))
+            _killTimer = new Timer(static s => ((FunctionProcess)s!).SignalGroup(LibC.SIGKILL), _process, _killGrace, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task PumpInputAsync(Stream? input)
+    {
+        var stdin = _process.StandardInput;
+        if (input is null)
+        {
+            stdin.Dispose();
+            return;
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            int read;
+            while ((read = await input.ReadAsync(buffer, _stop.Token).ConfigureAwait(false)) > 0)
+            {
+                await stdin.WriteAsync(buffer.AsMemory(0, read), _stop.Token).ConfigureAwait(false);
+                Interlocked.Add(ref _bytesIn, read);
+            }
+        }
+        catch (PipeClosedException)
+        {
+            // The function chose not to read all of its input; that is its right.
+        }
+        catch (Exception) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Stop(RunEnd.InputFailed, e);
+        }
+        finally
+        {
+            stdin.Dispose();
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task PumpOutputAsync(Stream output)
+    {
+        var stdout = _process.StandardOutput;
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await stdout.ReadAsync(buffer, _stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception) when (_stop.IsCancellationRequested || stdout.IsClosed)
+                {
+                    return;
+                }
+                if (read == 0)
+                    return;
+                Interlocked.Add(ref _bytesOut, read);
+                await output.WriteAsync(buffer.AsMemory(0, read), _stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Stop(RunEnd.OutputFailed, e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task PumpErrorsAsync(PipeEnd standardError)
+    {
+        var lines = new LineSplitter(_standardErrorLine ?? (static _ => { }));
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            int read;
+            while ((read = await standardError.ReadAsync(buffer, CancellationToken.None).ConfigureAwait(false)) > 0)
+                lines.Append(buffer.AsSpan(0, read));
+        }
+        catch (Exception) when (standardError.IsClosed)
+        {
+        }
+        finally
+        {
+            lines.Flush();
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public void Dispose()
+    {
+        _killTimer?.Dispose();
+        _stop.Dispose();
+        _process.Dispose();
+    }
+}
