@@ -7,6 +7,7 @@ computed here, once, so the table, the JSON and the chart cannot disagree. Stand
 usage: report.py <results.txt> <bench.json>
 """
 import json
+import os
 import sys
 
 MIB = 1024 * 1024
@@ -206,7 +207,10 @@ def rows_for(report):
 
 def print_table(report):
     labels = list(report["watchdogs"]) or ["fwatchdog"]
-    headers = ["measure", *labels, "target", "result"]
+    # The comparison column is headed by its binary's file name, so the table says what it was.
+    names = [label if label == "fwatchdog" else f"{label}: {os.path.basename(str(report['watchdogs'][label].get('binary', '')))}"
+             for label in labels]
+    headers = ["measure", *names, "target", "result"]
     body = []
     for row in rows_for(report):
         if len(row) == 1:
@@ -231,7 +235,7 @@ def print_table(report):
         met = sum(1 for t in wd["targets"] if t["pass"])
         print(f"{label}: {met} of {len(wd['targets'])} targets met"
               + (f"  [error: {wd['error']}]" if wd.get("error") else "")
-              + (f"  (binary {wd.get('binary')})" if label != "fwatchdog" else ""))
+              + f"  (binary {wd.get('binary')})")
     print(f"peak RSS = kernel VmHWM for the run ({report['watchdogs'].get('fwatchdog', {}).get('peak_scope', '?')}); "
           f"one noisy {meta.get('cores')}-core machine, wrk shares the cores; elapsed {meta.get('elapsed_s')} s")
 
