@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds the fwatchdog:dev image from the locally published binary (artifacts/fwatchdog, or
+# $FWATCHDOG_BINARY) through docker/Dockerfile's `prebuilt` stage, pulling no image. The build
+# context is a temporary folder holding only that binary, so nothing else is sent to the engine.
+# Called by `./build.sh --target=DockerImage` after Publish. Usage: docker/build-image.sh [TAG]
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+docker_cli=${DOCKER_CLI:-/usr/bin/docker}
+tag=${1:-fwatchdog:dev}
+binary=${FWATCHDOG_BINARY:-$repo/artifacts/fwatchdog}
+[[ -x "$binary" ]] || { echo "build-image: no executable at $binary; run ./build.sh --target=Publish first" >&2; exit 1; }
+
+context=$(mktemp -d "${TMPDIR:-/tmp}/fwatchdog-image.XXXXXX")
+trap 'rm -rf "$context"' EXIT
+mkdir "$context/artifacts"
+cp "$binary" "$context/artifacts/fwatchdog"
+chmod 0755 "$context/artifacts/fwatchdog"
+
+# The classic builder keeps the build to the stages up to --target, the only way to skip the SDK.
+DOCKER_BUILDKIT=0 "$docker_cli" build --quiet --target prebuilt -f "$repo/docker/Dockerfile" -t "$tag" "$context" >/dev/null
+echo "build-image: $tag ($(du -k "$binary" | cut -f1) KiB binary)"
