@@ -22,4 +22,18 @@ public static class Eventually
             await Task.Delay(interval ?? DefaultInterval).ConfigureAwait(false);
         }
     }
+
+    /// <summary>As above, for conditions that need I/O (e.g. an HTTP probe).</summary>
+    public static async Task<bool> TrueWithinAsync(Func<Task<bool>> condition, TimeSpan timeout, TimeSpan? interval = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await condition().ConfigureAwait(false))
+                return true;
+            if (DateTime.UtcNow >= deadline)
+                return false;
+            await Task.Delay(interval ?? DefaultInterval).ConfigureAwait(false);
+        }
+    }
 }

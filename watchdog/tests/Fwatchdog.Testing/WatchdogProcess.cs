@@ -210,14 +210,17 @@ public sealed class WatchdogProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>In PID-1 mode the watchdog is unshare's only child; find it once it has exec'd the binary.</summary>
+    /// <summary>
+    /// In PID-1 mode the watchdog is unshare's only child; it is recognised once it has exec'd,
+    /// i.e. its command line no longer equals unshare's own.
+    /// </summary>
     private async Task ResolveInnerPidAsync(TimeSpan timeout)
     {
-        var binary = WatchdogBinary.Path;
+        var launcherCommandLine = ProcFs.CommandLine(LauncherPid);
         var found = await Eventually.TrueWithinAsync(() =>
         {
             var child = ProcFs.Snapshot().FirstOrDefault(c => c.ParentPid == LauncherPid
-                && ProcFs.CommandLine(c.Pid).StartsWith(binary, StringComparison.Ordinal));
+                && ProcFs.CommandLine(c.Pid) is { Length: > 0 } commandLine && commandLine != launcherCommandLine);
             if (child != null)
                 _pid = child.Pid;
             return child != null;

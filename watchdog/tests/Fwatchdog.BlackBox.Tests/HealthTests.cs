@@ -1,0 +1,33 @@
+using System.Net;
+using Fwatchdog.Testing;
+using Xunit;
+
+namespace Fwatchdog.BlackBox.Tests;
+
+/// <summary>/_/health and /_/ready while serving normally.</summary>
+public sealed class HealthTests
+{
+    [Theory]
+    [InlineData("/_/health")]
+    [InlineData("/_/ready")]
+    public async Task Get_is_200_OK_without_forking(string path)
+    {
+        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+
+        using var response = await watchdog.Client.GetAsync(path, Limits.Quick);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("OK", await response.BodyAsync());
+        Assert.False(watchdog.Output.Contains("Forking fprocess."));
+    }
+
+    [Fact]
+    public async Task Post_to_health_is_405()
+    {
+        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+
+        using var response = await watchdog.Client.PostAsync("", "/_/health");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+}

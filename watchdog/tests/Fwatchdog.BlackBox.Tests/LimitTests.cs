@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text;
+using Fwatchdog.Testing;
+using Xunit;
+
+namespace Fwatchdog.BlackBox.Tests;
+
+/// <summary>max_inflight, max_request_bytes and the 1 MiB header limit.</summary>
+public sealed class LimitTests
+{
+    [Fact]
+    public async Task Max_inflight_refuses_with_429_and_ready_reports_429_until_a_slot_frees()
+    {
+        using var gate = new FunctionGate();
+        await using var watchdog = await WatchdogProcess.StartAsync(gate.Fprocess(), ("max_inflight", "1"));
+
+        var first = watchdog.Client.PostAsync("");
+        await gate.WaitStartedAsync(Limits.Quick);
+
+        using (var second = await watchdog.Client.PostAsync(""))
+            Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        using (var ready = await watchdog.Client.GetAsync("/_/ready", Limits.Quick))
+            Assert.Equal(HttpStatusCode.TooManyRequests, ready.StatusCode);
+
+        gate.Release();
+        using (var completed = await first)
+            Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
+
+        Assert.True(await Eventually.TrueWithinAsync(async () => await ReadyStatusAsync(watchdog) == HttpStatusCode.OK, Limits.Quick),
+            "/_/ready did not return to 200 after the in-flight request finished");
+        using var third = await watchdog.Client.PostAsync("");
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+    }
+
+    private static async Task<HttpStatusCode> ReadyStatusAsync(WatchdogProcess watchdog)
+    {
+        using var response = await watchdog.Client.GetAsync("/_/ready", Limits.Quick);
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task Body_over_max_request_bytes_is_413_and_under_is_served()
+    {
+        await using var watchdog = await WatchdogProcess.StartAsync("cat", ("max_request_bytes", "1024"));
+
+        using (var tooBig = await watchdog.Client.PostAsync(new string('x', 2048)))
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
+
+        using var fits = await watchdog.Client.PostAsync(new string('y', 512));
+        Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+        Assert.Equal(new string('y', 512), await fits.BodyAsync());
+    }
+
+    [Fact]
+    public async Task Chunked_body_over_max_request_bytes_is_413()
+    {
+        await using var watchdog = await WatchdogProcess.StartAsync("cat", ("max_request_bytes", "1024"));
+
+        // A non-seekable stream has no Content-Length, so HttpClient sends it chunked.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StreamContent(new PatternStream(64 * 1024)) };
+        using var cts = new CancellationTokenSource(Limits.Quick);
+        using var response = await watchdog.Client.SendAsync(request, cts.Token);
+
+        Assert.Null(request.Content.Headers.ContentLength);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Headers_over_1_MiB_are_431()
+    {
+        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+        var request = RawHttp.Post("/", "", ("X-Huge", new string('h', 1024 * 1024 + 4096)));
+
+        var status = await RawHttp.SendAndReadStatusAsync(watchdog.Port, request, Limits.Quick);
+
+        Assert.Equal(431, status);
+    }
+
+    [Fact]
+    public async Task Headers_well_under_1_MiB_reach_the_function()
+    {
+        // 48 KiB is above common server defaults (e.g. 32 KiB) but far below the 1 MiB limit.
+        await using var watchdog = await WatchdogProcess.StartAsync("sh -c 'printf %s \"$Http_X_Big\" | wc -c'");
+
+        using var response = await watchdog.Client.PostAsync("", "/", ("X-Big", new string('b', 48 * 1024)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((48 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), (await response.BodyAsync()).Trim());
+    }
+}
