@@ -13,7 +13,7 @@ internal sealed class PipeClosedException() : IOException("The function closed i
 /// <see cref="PipeEventLoop"/>. A sequence number taken before each attempt closes the race
 /// between "would block" and the edge arriving. One reader or one writer at a time, never both.
 /// </summary>
-internal sealed unsafe class PipeEnd : Stream, IValueTaskSource
+internal sealed class PipeEnd : Stream, IValueTaskSource
 {
     private readonly SafeFileHandle _handle;
     private readonly int _fd;
@@ -78,7 +78,7 @@ internal sealed unsafe class PipeEnd : Stream, IValueTaskSource
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <summary>Bytes moved, or -1 when the call would block.</summary>
-    private nint TryTransfer(Span<byte> buffer, bool write)
+    private unsafe nint TryTransfer(Span<byte> buffer, bool write)
     {
         var added = false;
         _handle.DangerousAddRef(ref added);

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+using Serilog.Events;
+using MicrosoftLogger = Microsoft.Extensions.Logging.ILogger;
+
+namespace Fwatchdog.Http;
+
+/// <summary>
+/// Kestrel reports malformed requests (bad Content-Length, oversized headers, broken chunking)
+/// through Microsoft.Extensions.Logging at Debug level and answers them itself. This bridge turns
+/// exactly those reports, plus Kestrel's warnings and errors, into watchdog log lines.
+/// </summary>
+public sealed class KestrelLogBridge(Serilog.ILogger log) : ILoggerFactory, ILoggerProvider
+{
+    private const string BadRequestCategory = "Microsoft.AspNetCore.Server.Kestrel.BadRequests";
+
+    public MicrosoftLogger CreateLogger(string categoryName) =>
+        new Bridge(log, categoryName == BadRequestCategory ? LogLevel.Debug : LogLevel.Warning);
+
+    public void AddProvider(ILoggerProvider provider) { }
+
+    public void Dispose() { }
+
+    private sealed class Bridge(Serilog.ILogger log, LogLevel minimum) : MicrosoftLogger
+    {
+        private const string BadRequestEvent = "ConnectionBadRequest";
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= minimum;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel))
+                return;
+            if (eventId.Name == BadRequestEvent)
+            {
+                log.Warning("Rejected a malformed request: {Reason}", exception?.Message ?? formatter(state, exception));
+                return;
+            }
+            if (logLevel < LogLevel.Warning)
+                return;
+            var level = logLevel >= LogLevel.Error ? LogEventLevel.Error : LogEventLevel.Warning;
+            log.Write(level, exception, "{Message}", formatter(state, exception));
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Abstractions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Serilog;
+
+namespace Fwatchdog.Http;
+
+/// <summary>
+/// The whole HTTP surface as one Kestrel application — no routing middleware, no DI container.
+/// Requests on metrics_port get /metrics; on port, /_/health and /_/ready are ours and every
+/// other path is the function. HttpContext objects are reused per connection, as ASP.NET's
+/// own hosting layer does, so a keep-alive connection allocates one context, not one per request.
+/// </summary>
+public sealed class RequestDispatcher(
+    int metricsPort,
+    FunctionEndpoint function,
+    HealthEndpoints health,
+    MetricsEndpoint metrics,
+    ILogger log) : IHttpApplication<HttpContext>
+{
+    public HttpContext CreateContext(IFeatureCollection contextFeatures)
+    {
+        if (contextFeatures is IHostContextContainer<HttpContext> container)
+        {
+            if (container.HostContext is DefaultHttpContext reused)
+            {
+                reused.Initialize(contextFeatures);
+                return reused;
+            }
+            var created = new DefaultHttpContext(contextFeatures);
+            container.HostContext = created;
+            return created;
+        }
+        return new DefaultHttpContext(contextFeatures);
+    }
+
+    public async Task ProcessRequestAsync(HttpContext context)
+    {
+        try
+        {
+            if (context.Connection.LocalPort == metricsPort)
+            {
+                await metrics.HandleAsync(context).ConfigureAwait(false);
+                return;
+            }
+            var path = context.Request.Path;
+            if (path.Equals("/_/health", StringComparison.Ordinal))
+                await health.HealthAsync(context).ConfigureAwait(false);
+            else if (path.Equals("/_/ready", StringComparison.Ordinal))
+                await health.ReadyAsync(context).ConfigureAwait(false);
+            else
+                await function.HandleAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.Error(e, "Unexpected error serving {Method} {Path}", context.Request.Method, context.Request.Path.Value);
+            if (!context.Response.HasStarted)
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            else
+                context.Abort();
+        }
+    }
+
+    public void DisposeContext(HttpContext context, Exception? exception)
+    {
+        if (context is DefaultHttpContext defaultContext)
+            defaultContext.Uninitialize();
+    }
+}

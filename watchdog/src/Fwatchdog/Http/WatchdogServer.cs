@@ -1,0 +1,54 @@
+using System.Net;
+using Fwatchdog.Configuration;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fwatchdog.Http;
+
+/// <summary>
+/// Kestrel, constructed directly (no generic host): HTTP/1.1 on <c>port</c> and <c>metrics_port</c>,
+/// on all interfaces like Go's ":8080", with the Go watchdog's limits — no body size cap (unless
+/// max_request_bytes), 1 MiB of request headers, read_timeout for the headers.
+/// </summary>
+public sealed class WatchdogServer : IAsyncDisposable
+{
+    private const int MaxHeaderBytes = 1 << 20;
+
+    private readonly KestrelServer _server;
+    private readonly RequestDispatcher _application;
+
+    public WatchdogServer(WatchdogOptions options, RequestDispatcher application, ILoggerFactory loggerFactory)
+    {
+        _application = application;
+        var kestrel = new KestrelServerOptions { AddServerHeader = false, AllowSynchronousIO = false };
+        var limits = kestrel.Limits;
+        limits.MaxRequestBodySize = null;
+        limits.MaxRequestHeadersTotalSize = MaxHeaderBytes;
+        limits.MaxRequestLineSize = MaxHeaderBytes;
+        limits.MaxRequestHeaderCount = 10_000;
+        limits.RequestHeadersTimeout = Positive(options.ReadTimeout);
+        limits.KeepAliveTimeout = TimeSpan.FromSeconds(130);
+        limits.MinRequestBodyDataRate = null; // read_timeout bounds the body instead (ReadDeadlineStream)
+        kestrel.ListenAnyIP(options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+        kestrel.ListenAnyIP(options.MetricsPort, listen => listen.Protocols = HttpProtocols.Http1);
+
+        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
+        _server = new KestrelServer(Options.Create(kestrel), transport, loggerFactory);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => _server.StartAsync(_application, cancellationToken);
+
+    /// <summary>Stops accepting, waits for in-flight requests until <paramref name="cancellationToken"/>, then aborts the rest.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _server.StopAsync(cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        _server.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static TimeSpan Positive(TimeSpan value) => value > TimeSpan.Zero ? value : TimeSpan.FromDays(1);
+}

@@ -1,0 +1,95 @@
+using System.Runtime.InteropServices;
+using Fwatchdog.Configuration;
+using Fwatchdog.Http;
+using Serilog;
+
+namespace Fwatchdog.Lifecycle;
+
+/// <summary>
+/// SIGTERM (or SIGINT), the Go watchdog's way: go unhealthy at once (lock file removed, health 503)
+/// so the orchestrator stops routing here, keep serving for healthcheck_interval while it notices,
+/// then stop accepting and give in-flight requests up to write_timeout before exiting 0.
+/// </summary>
+public sealed class ShutdownCoordinator : IDisposable
+{
+    private readonly WatchdogOptions _options;
+    private readonly HealthState _health;
+    private readonly LockFile? _lockFile;
+    private readonly InflightLimiter _inflight;
+    private readonly WatchdogServer _server;
+    private readonly ILogger _log;
+    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly PosixSignalRegistration[] _registrations;
+    private int _started;
+
+    public ShutdownCoordinator(WatchdogOptions options, HealthState health, LockFile? lockFile, InflightLimiter inflight, WatchdogServer server, ILogger log)
+    {
+        _options = options;
+        _health = health;
+        _lockFile = lockFile;
+        _inflight = inflight;
+        _server = server;
+        _log = log;
+        _registrations =
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
+        ];
+    }
+
+    /// <summary>Completes when the server has drained and the watchdog may exit.</summary>
+    public Task Completion => _completed.Task;
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        context.Cancel = true; // we exit when draining is done, not now
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+            _ = Task.Run(() => ShutDownAsync(context.Signal == PosixSignal.SIGINT ? "SIGINT" : "SIGTERM"));
+    }
+
+    private async Task ShutDownAsync(string signal)
+    {
+        try
+        {
+            _log.Information("{Signal}: no new connections in {Interval}", signal, GoDuration.Format(_options.HealthcheckInterval));
+            _health.MarkStopping();
+            RemoveLockFile();
+
+            await Task.Delay(_options.HealthcheckInterval).ConfigureAwait(false);
+            _log.Information("No new connections allowed, draining: {Requests} requests", _inflight.Current);
+
+            using var drainLimit = new CancellationTokenSource(_options.WriteTimeout);
+            await _server.StopAsync(drainLimit.Token).ConfigureAwait(false);
+            _log.Information("Exiting. Active connections: {Connections}", _inflight.Current);
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "Error in shutdown: {Error}", e.Message);
+        }
+        finally
+        {
+            _completed.TrySetResult();
+        }
+    }
+
+    private void RemoveLockFile()
+    {
+        if (_lockFile is null)
+            return;
+        _log.Information("Removing lock-file : {Path}", _lockFile.Path);
+        try
+        {
+            _lockFile.Remove();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.Warning("Unable to mark server as unhealthy: {Error}", e.Message);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var registration in _registrations)
+            registration.Dispose();
+    }
+}

@@ -1,0 +1,12 @@
+namespace Fwatchdog.Telemetry;
+
+/// <summary>Stable property names on log events; the JSON format writes them as fields.</summary>
+public static class LogFields
+{
+    public const string CallId = "call_id";
+    public const string Method = "method";
+    public const string Path = "path";
+    public const string Status = "status";
+    public const string Duration = "duration";
+    public const string Bytes = "bytes";
+}
