@@ -9,7 +9,7 @@ public sealed class CgiEnvironmentTests
 {
     private static async Task<IReadOnlyList<string>> EnvironmentSeenByFunctionAsync(WatchdogProcess watchdog, params (string, string)[] headers)
     {
-        using var response = await watchdog.Client.PostAsync("12345", "/some/path?a=1&b=2", headers);
+        using var response = await watchdog.Client.PostBodyAsync("12345", "/some/path?a=1&b=2", headers);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.BodyAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }

@@ -33,7 +33,7 @@ public sealed class ConfigurationTests
         Assert.True(watchdog.Output.Contains("read_timeout"),
             $"Expected a warning naming read_timeout:\n{watchdog.Output.Dump()}");
 
-        using var response = await watchdog.Client.PostAsync("still serving");
+        using var response = await watchdog.Client.PostBodyAsync("still serving");
         Assert.Equal("still serving", await response.BodyAsync());
     }
 
@@ -41,7 +41,7 @@ public sealed class ConfigurationTests
     public async Task Json_log_format_writes_one_json_object_per_line()
     {
         await using var watchdog = await WatchdogProcess.StartAsync("cat", ("log_format", "json"));
-        using (var response = await watchdog.Client.PostAsync("x"))
+        using (var response = await watchdog.Client.PostBodyAsync("x"))
             Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         await watchdog.WaitForLineAsync("Forking fprocess.", Limits.Quick);
 

@@ -57,7 +57,7 @@ public sealed class ContentTests
     {
         await using var watchdog = await WatchdogProcess.StartAsync("sh -c 'echo to-stdout; echo to-stderr >&2'");
 
-        using var response = await watchdog.Client.PostAsync("");
+        using var response = await watchdog.Client.PostBodyAsync("");
         var body = await response.BodyAsync();
 
         Assert.Contains("to-stdout", body);
@@ -69,7 +69,7 @@ public sealed class ContentTests
     {
         await using var watchdog = await WatchdogProcess.StartAsync("sh -c 'echo to-stdout; echo to-stderr >&2'", ("combine_output", "false"));
 
-        using var response = await watchdog.Client.PostAsync("");
+        using var response = await watchdog.Client.PostBodyAsync("");
 
         Assert.Equal("to-stdout\n", await response.BodyAsync());
         await watchdog.WaitForLineAsync("stderr: to-stderr", Limits.Quick);

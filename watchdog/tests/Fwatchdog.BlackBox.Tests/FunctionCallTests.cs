@@ -12,7 +12,7 @@ public sealed class FunctionCallTests
     {
         await using var watchdog = await WatchdogProcess.StartAsync("cat");
 
-        using var response = await watchdog.Client.PostAsync("hello, function");
+        using var response = await watchdog.Client.PostBodyAsync("hello, function");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("hello, function", await response.BodyAsync());
@@ -41,7 +41,7 @@ public sealed class FunctionCallTests
         // Without shell-word splitting, sh would get "'echo" as its script and fail.
         await using var watchdog = await WatchdogProcess.StartAsync("sh -c 'echo \"$Http_Method\" from   sh'");
 
-        using var response = await watchdog.Client.PostAsync("");
+        using var response = await watchdog.Client.PostBodyAsync("");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("POST from sh\n", await response.BodyAsync());
@@ -52,7 +52,7 @@ public sealed class FunctionCallTests
     {
         await using var watchdog = await WatchdogProcess.StartAsync("echo key=value --flag=a=b");
 
-        using var response = await watchdog.Client.PostAsync("");
+        using var response = await watchdog.Client.PostBodyAsync("");
 
         Assert.Equal("key=value --flag=a=b\n", await response.BodyAsync());
     }
@@ -62,10 +62,10 @@ public sealed class FunctionCallTests
     {
         await using var watchdog = await WatchdogProcess.StartAsync("cat");
 
-        using (var given = await watchdog.Client.PostAsync("", "/", ("X-Call-Id", "call-1234")))
+        using (var given = await watchdog.Client.PostBodyAsync("", "/", ("X-Call-Id", "call-1234")))
             Assert.Equal("call-1234", Assert.Single(given.Headers.GetValues("X-Call-Id")));
 
-        using var generated = await watchdog.Client.PostAsync("");
+        using var generated = await watchdog.Client.PostBodyAsync("");
         Assert.False(string.IsNullOrWhiteSpace(Assert.Single(generated.Headers.GetValues("X-Call-Id"))));
     }
 }

@@ -26,7 +26,7 @@ public sealed class HealthTests
     {
         await using var watchdog = await WatchdogProcess.StartAsync("cat");
 
-        using var response = await watchdog.Client.PostAsync("", "/_/health");
+        using var response = await watchdog.Client.PostBodyAsync("", "/_/health");
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
     }

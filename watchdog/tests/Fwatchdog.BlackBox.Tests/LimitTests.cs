@@ -14,10 +14,10 @@ public sealed class LimitTests
         using var gate = new FunctionGate();
         await using var watchdog = await WatchdogProcess.StartAsync(gate.Fprocess(), ("max_inflight", "1"));
 
-        var first = watchdog.Client.PostAsync("");
+        var first = watchdog.Client.PostBodyAsync("");
         await gate.WaitStartedAsync(Limits.Quick);
 
-        using (var second = await watchdog.Client.PostAsync(""))
+        using (var second = await watchdog.Client.PostBodyAsync(""))
             Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
         using (var ready = await watchdog.Client.GetAsync("/_/ready", Limits.Quick))
             Assert.Equal(HttpStatusCode.TooManyRequests, ready.StatusCode);
@@ -28,7 +28,7 @@ public sealed class LimitTests
 
         Assert.True(await Eventually.TrueWithinAsync(async () => await ReadyStatusAsync(watchdog) == HttpStatusCode.OK, Limits.Quick),
             "/_/ready did not return to 200 after the in-flight request finished");
-        using var third = await watchdog.Client.PostAsync("");
+        using var third = await watchdog.Client.PostBodyAsync("");
         Assert.Equal(HttpStatusCode.OK, third.StatusCode);
     }
 
@@ -43,10 +43,10 @@ public sealed class LimitTests
     {
         await using var watchdog = await WatchdogProcess.StartAsync("cat", ("max_request_bytes", "1024"));
 
-        using (var tooBig = await watchdog.Client.PostAsync(new string('x', 2048)))
+        using (var tooBig = await watchdog.Client.PostBodyAsync(new string('x', 2048)))
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
 
-        using var fits = await watchdog.Client.PostAsync(new string('y', 512));
+        using var fits = await watchdog.Client.PostBodyAsync(new string('y', 512));
         Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
         Assert.Equal(new string('y', 512), await fits.BodyAsync());
     }
@@ -82,7 +82,7 @@ public sealed class LimitTests
         // 48 KiB is above common server defaults (e.g. 32 KiB) but far below the 1 MiB limit.
         await using var watchdog = await WatchdogProcess.StartAsync("sh -c 'printf %s \"$Http_X_Big\" | wc -c'");
 
-        using var response = await watchdog.Client.PostAsync("", "/", ("X-Big", new string('b', 48 * 1024)));
+        using var response = await watchdog.Client.PostBodyAsync("", "/", ("X-Big", new string('b', 48 * 1024)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal((48 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), (await response.BodyAsync()).Trim());

@@ -23,7 +23,7 @@ public sealed class LockFileTests
         await using var watchdog = await WatchdogProcess.StartAsync("cat", ("suppress_lock", "true"));
 
         // A served request after readiness means start-up, lock writing included, is over.
-        using (var response = await watchdog.Client.PostAsync("x"))
+        using (var response = await watchdog.Client.PostBodyAsync("x"))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         Assert.False(File.Exists(watchdog.LockFilePath));

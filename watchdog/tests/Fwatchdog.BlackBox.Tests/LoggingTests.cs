@@ -13,7 +13,7 @@ public sealed class LoggingTests
     {
         await using var watchdog = await WatchdogProcess.StartAsync("cat");
 
-        using (var response = await watchdog.Client.PostAsync("eleven byte"))
+        using (var response = await watchdog.Client.PostBodyAsync("eleven byte"))
             Assert.Equal("eleven byte", await response.BodyAsync());
 
         await watchdog.WaitForLineAsync("Forking fprocess.", Limits.Quick);

@@ -20,7 +20,7 @@ public sealed class MethodTests
             Assert.Equal(HttpStatusCode.MethodNotAllowed, refused.StatusCode);
 
         // A request that does fork, made after the refused one, proves the log is current.
-        using (var accepted = await watchdog.Client.PostAsync("x"))
+        using (var accepted = await watchdog.Client.PostBodyAsync("x"))
             Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         await watchdog.WaitForLineAsync("Forking fprocess.", Limits.Quick);
         Assert.Equal(1, watchdog.Output.Count(l => l.Contains("Forking fprocess.", StringComparison.Ordinal)));

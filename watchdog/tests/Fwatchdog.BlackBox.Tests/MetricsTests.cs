@@ -23,7 +23,7 @@ public sealed class MetricsTests
     public async Task Request_counter_appears_after_a_call()
     {
         await using var watchdog = await WatchdogProcess.StartAsync("cat");
-        using (var response = await watchdog.Client.PostAsync("x"))
+        using (var response = await watchdog.Client.PostBodyAsync("x"))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         // The counter may be bumped just after the response is flushed, so allow a short catch-up.
@@ -38,7 +38,7 @@ public sealed class MetricsTests
     public async Task Scraped_text_passes_promtool_check_metrics()
     {
         await using var watchdog = await WatchdogProcess.StartAsync("cat");
-        using (var response = await watchdog.Client.PostAsync("x"))
+        using (var response = await watchdog.Client.PostBodyAsync("x"))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var text = await ScrapeAsync(watchdog);
 

@@ -24,7 +24,7 @@ public sealed class ProcessCleanupTests
         using var pids = new PidFile();
         await using var watchdog = await WatchdogProcess.StartAsync(TreeScript(pids), ("exec_timeout", "1s"));
 
-        using var response = await watchdog.Client.PostAsync("");
+        using var response = await watchdog.Client.PostBodyAsync("");
         var since408 = Stopwatch.StartNew();
 
         Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
@@ -43,7 +43,7 @@ public sealed class ProcessCleanupTests
         await using var watchdog = await WatchdogProcess.StartAsync(TreeScript(pids, "trap \"\" TERM; "),
             ("exec_timeout", "1s"), ("kill_grace", "1s"));
 
-        using var response = await watchdog.Client.PostAsync("");
+        using var response = await watchdog.Client.PostBodyAsync("");
         var since408 = Stopwatch.StartNew();
 
         Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);

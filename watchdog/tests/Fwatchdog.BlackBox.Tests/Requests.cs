@@ -21,7 +21,7 @@ internal static class Requests
         return request;
     }
 
-    public static async Task<HttpResponseMessage> PostAsync(this HttpClient client, string body, string path = "/",
+    public static async Task<HttpResponseMessage> PostBodyAsync(this HttpClient client, string body, string path = "/",
         params (string Name, string Value)[] headers)
     {
         using var cts = new CancellationTokenSource(Limits.Quick);

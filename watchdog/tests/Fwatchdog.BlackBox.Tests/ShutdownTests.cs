@@ -14,7 +14,7 @@ public sealed class ShutdownTests
         using var gate = new FunctionGate();
         await using var watchdog = await WatchdogProcess.StartAsync(gate.Fprocess(),
             ("healthcheck_interval", "2s"), ("write_timeout", "20s"));
-        var inFlight = watchdog.Client.PostAsync("");
+        var inFlight = watchdog.Client.PostBodyAsync("");
         await gate.WaitStartedAsync(Limits.Quick);
 
         var sinceSignal = Stopwatch.StartNew();
@@ -44,7 +44,7 @@ public sealed class ShutdownTests
         using var gate = new FunctionGate();
         await using var watchdog = await WatchdogProcess.StartAsync(gate.Fprocess(),
             ("healthcheck_interval", "1s"), ("write_timeout", "20s"));
-        var inFlight = watchdog.Client.PostAsync("");
+        var inFlight = watchdog.Client.PostBodyAsync("");
         await gate.WaitStartedAsync(Limits.Quick);
 
         Assert.True(watchdog.SendSignal(Signals.SIGTERM));

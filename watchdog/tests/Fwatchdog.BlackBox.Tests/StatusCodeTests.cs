@@ -14,7 +14,7 @@ public sealed class StatusCodeTests
     {
         await using var watchdog = await WatchdogProcess.StartAsync("cat");
 
-        using var response = await watchdog.Client.PostAsync("ok");
+        using var response = await watchdog.Client.PostBodyAsync("ok");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Matches(new Regex(@"^\d+\.\d{6}$"), Assert.Single(response.Headers.GetValues("X-Duration-Seconds")));
@@ -25,7 +25,7 @@ public sealed class StatusCodeTests
     {
         await using var watchdog = await WatchdogProcess.StartAsync("sh -c 'echo partial; exit 3'");
 
-        using var response = await watchdog.Client.PostAsync("");
+        using var response = await watchdog.Client.PostBodyAsync("");
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.StartsWith("exit status 3\n", await response.BodyAsync());
@@ -36,7 +36,7 @@ public sealed class StatusCodeTests
     {
         await using var watchdog = await WatchdogProcess.StartAsync("sh -c 'kill -9 $$'");
 
-        using var response = await watchdog.Client.PostAsync("");
+        using var response = await watchdog.Client.PostBodyAsync("");
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.StartsWith("signal: ", await response.BodyAsync());
@@ -48,7 +48,7 @@ public sealed class StatusCodeTests
         await using var watchdog = await WatchdogProcess.StartAsync("sleep 30", ("exec_timeout", "1s"));
 
         var clock = Stopwatch.StartNew();
-        using var response = await watchdog.Client.PostAsync("");
+        using var response = await watchdog.Client.PostBodyAsync("");
 
         Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
         Assert.Equal("Killed process.\n", await response.BodyAsync());
@@ -61,7 +61,7 @@ public sealed class StatusCodeTests
         await using var watchdog = await WatchdogProcess.StartAsync("sleep 30", ("exec_timeout", "25s"));
 
         var clock = Stopwatch.StartNew();
-        using var response = await watchdog.Client.PostAsync("", "/", ("X-Timeout", "1s"));
+        using var response = await watchdog.Client.PostBodyAsync("", "/", ("X-Timeout", "1s"));
 
         Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
@@ -73,7 +73,7 @@ public sealed class StatusCodeTests
         await using var watchdog = await WatchdogProcess.StartAsync("sleep 30", ("exec_timeout", "1s"));
 
         var clock = Stopwatch.StartNew();
-        using var response = await watchdog.Client.PostAsync("", "/", ("X-Timeout", "60s"));
+        using var response = await watchdog.Client.PostBodyAsync("", "/", ("X-Timeout", "60s"));
 
         Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
@@ -87,7 +87,7 @@ public sealed class StatusCodeTests
 
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            using var response = await watchdog.Client.PostAsync("");
+            using var response = await watchdog.Client.PostBodyAsync("");
             Assert.InRange((int)response.StatusCode, 500, 599);
             var body = await response.BodyAsync();
             Assert.True(body.Contains(program, StringComparison.Ordinal) || body.Contains("no such file", StringComparison.OrdinalIgnoreCase),
@@ -108,7 +108,7 @@ public sealed class StatusCodeTests
         File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await using var watchdog = await WatchdogProcess.StartAsync(program);
 
-        using var response = await watchdog.Client.PostAsync("");
+        using var response = await watchdog.Client.PostBodyAsync("");
 
         Assert.InRange((int)response.StatusCode, 500, 599);
         var body = await response.BodyAsync();
