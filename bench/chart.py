@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Draws artifacts/bench.svg from artifacts/bench.json (written by report.py). Standard library only.
 
-Two panels: throughput at 1/8/64 connections against the spawn ceiling and the 0.95x target line,
-and the watchdog's memory (idle, 64 connections, each stream) against its RSS targets. Bars taller
-than the memory axis are clipped and labelled with their real value, so a watchdog that buffers a
-whole 1 GiB body stays readable next to one that streams.
+Three panels: throughput at 1/8/64 connections against the spawn ceiling and the 0.95x target
+line; p50/p99 latency against its targets; the watchdog's memory (idle, 64 connections, each
+stream) against its RSS targets. Bars taller than an axis are clipped and labelled with their real
+value, so a watchdog that buffers a whole 1 GiB body stays readable next to one that streams.
 
 usage: chart.py <bench.json> <bench.svg>
 """
@@ -93,6 +93,10 @@ def bar_panel(svg, top, title, groups, labels, axis_max, unit, reference_lines):
     svg.line(plot_left, plot_bottom, plot_right, plot_bottom)
 
 
+def ms(us):
+    return us / 1000 if isinstance(us, (int, float)) else None
+
+
 def main():
     source, output = sys.argv[1:3]
     with open(source, encoding="utf-8") as f:
@@ -100,7 +104,7 @@ def main():
     meta, ceiling, wds = report["meta"], report["ceiling"], report["watchdogs"]
     labels = list(wds) or ["fwatchdog"]
 
-    svg = Svg(WIDTH, TOP + 2 * PANEL_HEIGHT + 40)
+    svg = Svg(WIDTH, TOP + 3 * PANEL_HEIGHT)
     svg.text(LEFT, 24, "fwatchdog benchmark", size=18, weight="bold")
     svg.text(LEFT, 44, f"{meta.get('date')}  commit {meta.get('commit')}  {meta.get('cores')} cores  "
                        f"wrk {meta.get('duration_s')} s per run"
@@ -121,6 +125,23 @@ def main():
               [(best, f"ceiling {best:,.0f}/s" if best else "", None, False),
                (0.95 * best if best else None, "0.95x ceiling", "5,4", True)])
 
+    # Latency: p50 and p99 per connection count; the axis stops at twice the larger latency target so
+    # one stalled percentile does not flatten the rest (clipped bars carry their real value).
+    latency, latency_limits = [], {}
+    for wd in wds.values():
+        for t in wd.get("targets", []):
+            if t["name"] in ("p50, 1 conn", "p99, 64 conns") and t["limit"] is not None:
+                latency_limits[t["name"]] = t["limit"]
+    for c in (1, 8, 64):
+        conns = f"{c} conn{'s' if c > 1 else ''}"
+        for pct in ("p50", "p99"):
+            values = {l: ms(wds[l].get(f"c{c}", {}).get(f"{pct}_us")) for l in labels}
+            latency.append((f"{conns} {pct}", values, latency_limits.get(f"{pct}, {conns}")))
+    longest = max([v for _, values, _ in latency for v in values.values() if v] + [1])
+    cap = 2 * max(latency_limits.values(), default=longest)
+    bar_panel(svg, TOP + PANEL_HEIGHT, "Latency, ms (red: target)", latency, labels,
+              min(longest * 1.15, cap), "ms", [])
+
     def mib(kib):
         return kib / 1024 if isinstance(kib, (int, float)) else None
 
@@ -131,7 +152,7 @@ def main():
         memory.append((name, {l: mib(wds[l].get("stream", {}).get(key, {}).get("peak_rss_kib")) for l in labels}, 48))
     biggest = max([v for _, values, _ in memory for v in values.values() if v] + [48])
     stream_size = meta.get("stream_bytes", 0) / (1024 * 1024)
-    bar_panel(svg, TOP + PANEL_HEIGHT, f"Peak RSS, MiB (red: target; streams of {stream_size:,.0f} MiB)", memory, labels,
+    bar_panel(svg, TOP + 2 * PANEL_HEIGHT, f"Peak RSS, MiB (red: target; streams of {stream_size:,.0f} MiB)", memory, labels,
               min(biggest * 1.15, MEMORY_AXIS_CAP_MIB), "MiB", [])
 
     with open(output, "w", encoding="utf-8") as f:
