@@ -1,0 +1,85 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Fwatchdog.IntegrationTests.Docker;
+using Fwatchdog.IntegrationTests.Support;
+
+namespace Fwatchdog.IntegrationTests.Fixtures;
+
+/// <summary>
+/// Shared by every test: the engine connection, the local base images, fwatchdog:dev made from
+/// the published binary by docker/build-image.sh, and each template's image, built once on first
+/// use. Everything this run created is removed when the collection ends, and what an earlier run
+/// that was killed left behind (found by label) is removed when it starts.
+/// </summary>
+public sealed class DockerEnvironment : IAsyncLifetime
+{
+    public const string WatchdogImage = "fwatchdog:dev";
+
+    private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
+    private readonly Dictionary<string, Task<string>> _templateImages = new();
+    private ImageBuilder? _builder;
+    private DockerClient? _docker;
+
+    public DockerClient Docker => _docker ?? throw new InvalidOperationException("not initialised");
+
+    public async Task InitializeAsync()
+    {
+        _docker = await DockerEngine.ConnectAsync();
+        _builder = new ImageBuilder(_docker);
+        await RemoveLeftoversAsync();
+
+        var binary = RepositoryPaths.WatchdogBinary;
+        if (!File.Exists(binary))
+            throw new FileNotFoundException($"No watchdog binary at {binary}: run ./build.sh --target=Publish (or set FWATCHDOG_BINARY).");
+        await ScriptRunner.RunAsync("docker/base-images/build.sh", TimeSpan.FromMinutes(15));
+        await ScriptRunner.RunAsync("docker/build-image.sh", TimeSpan.FromMinutes(2),
+            new Dictionary<string, string> { ["FWATCHDOG_BINARY"] = binary });
+    }
+
+    /// <summary>The template's image tag, building it the first time it is asked for.</summary>
+    public Task<string> TemplateImageAsync(Template template)
+    {
+        lock (_templateImages)
+        {
+            if (!_templateImages.TryGetValue(template.Name, out var image))
+                _templateImages[template.Name] = image = BuildTemplateAsync(template);
+            return image;
+        }
+    }
+
+    public Task<RunningContainer> StartAsync(string image, IReadOnlyDictionary<string, string>? environment = null,
+        long? memoryLimitBytes = null) => RunningContainer.StartAsync(Docker, image, environment, memoryLimitBytes);
+
+    private async Task<string> BuildTemplateAsync(Template template)
+    {
+        var tag = $"fwatchdog-it/{template.Name}:{_runId}";
+        await _builder!.BuildAsync(template.Folder, tag, template.BuildArgs(WatchdogImage), TimeSpan.FromMinutes(10));
+        return tag;
+    }
+
+    private async Task RemoveLeftoversAsync()
+    {
+        var labelled = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [ImageBuilder.Label] = true } };
+        foreach (var container in await Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = labelled }))
+            await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+        foreach (var image in await Docker.Images.ListImagesAsync(new ImagesListParameters { All = true, Filters = labelled }))
+        {
+            try { await Docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true }); }
+            catch (DockerImageNotFoundException) { } // went with an image removed before it
+            catch (DockerApiException) { } // a parent of another leftover: goes when that one does
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_docker is null) return;
+        if (_builder is not null) await _builder.RemoveAllAsync();
+        _docker.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DockerCollection : ICollectionFixture<DockerEnvironment>
+{
+    public const string Name = "docker";
+}

@@ -1,0 +1,37 @@
+using System.Net;
+using Fwatchdog.IntegrationTests.Fixtures;
+using Fwatchdog.IntegrationTests.Support;
+
+namespace Fwatchdog.IntegrationTests;
+
+/// <summary>A body 16 times the container's memory limit is streamed to the function, not held.</summary>
+[Collection(DockerCollection.Name)]
+public sealed class LargeUploadTests(DockerEnvironment environment)
+{
+    private const long OneGiB = 1L << 30;
+    private const long MemoryLimit = 64L << 20;
+
+    [Fact]
+    public async Task One_GiB_upload_is_hashed_by_sha512sum_in_a_container_limited_to_64_MiB()
+    {
+        var image = await environment.TemplateImageAsync(Template.Named("dockerfile"));
+        await using var container = await environment.StartAsync(image, new Dictionary<string, string>
+        {
+            ["fprocess"] = "sha512sum",
+            ["read_timeout"] = "300s",
+            ["write_timeout"] = "300s",
+        }, MemoryLimit);
+        await container.WaitUntilListeningAsync();
+
+        await using var body = new GeneratedStream(OneGiB);
+        using var content = new StreamContent(body, 256 * 1024);
+        content.Headers.ContentLength = OneGiB;
+        using var response = await container.Http.PostAsync("", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"{body.Sha512Hex}  -", (await response.Content.ReadAsStringAsync()).TrimEnd('\n'));
+        var state = (await container.InspectAsync()).State;
+        Assert.True(state.Running, "the watchdog did not survive the upload");
+        Assert.False(state.OOMKilled);
+    }
+}

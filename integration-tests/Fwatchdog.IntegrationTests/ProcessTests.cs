@@ -1,0 +1,70 @@
+using System.Net;
+using Fwatchdog.IntegrationTests.Docker;
+using Fwatchdog.IntegrationTests.Fixtures;
+using Fwatchdog.IntegrationTests.Support;
+
+namespace Fwatchdog.IntegrationTests;
+
+/// <summary>
+/// The watchdog is PID 1 in a function container: it must leave no function process running
+/// after a timeout and no zombie behind, since nothing else in the container would reap one.
+/// </summary>
+[Collection(DockerCollection.Name)]
+public sealed class ProcessTests(DockerEnvironment environment)
+{
+    [Fact]
+    public async Task Exec_timeout_kills_the_function_and_everything_it_started()
+    {
+        var image = await environment.TemplateImageAsync(Template.Named("dockerfile"));
+        await using var container = await environment.StartAsync(image, new Dictionary<string, string>
+        {
+            // The background sleep is a grandchild: killing only the direct child would leave it.
+            ["fprocess"] = "sh -c \"sleep 60 & sleep 60\"",
+            ["exec_timeout"] = "1s",
+        });
+        await container.WaitUntilListeningAsync();
+
+        using var response = await container.Http.PostAsync("", new StringContent("x"));
+
+        Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
+        Assert.Contains("Killed process.", await response.Content.ReadAsStringAsync());
+        var processes = await Eventually.HoldsAsync(container.ProcessesAsync, OnlyTheWatchdog, TimeSpan.FromSeconds(10), Describe);
+        Assert.Equal("fwatchdog", Assert.Single(processes).Command);
+    }
+
+    [Fact]
+    public async Task Orphans_of_the_function_are_reaped_by_the_watchdog_as_pid_1()
+    {
+        var image = await environment.TemplateImageAsync(Template.Named("dockerfile"));
+        await using var container = await environment.StartAsync(image, new Dictionary<string, string>
+        {
+            // The subshell exits at once, so its sleep is orphaned and re-parented to PID 1.
+            ["fprocess"] = "sh -c \"(sleep 0.5 &); echo started\"",
+        });
+        await container.WaitUntilListeningAsync();
+        var root = FindRoot(await container.ProcessesAsync());
+        Assert.Equal("fwatchdog", root.Command);
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await container.Http.PostAsync("", new StringContent("x"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("started\n", await response.Content.ReadAsStringAsync());
+        }
+
+        // Each orphan ends within half a second; an unreaped one stays a zombie for good.
+        var processes = await Eventually.HoldsAsync(container.ProcessesAsync, OnlyTheWatchdog, TimeSpan.FromSeconds(10), Describe);
+        Assert.DoesNotContain(processes, p => p.IsZombie);
+        Assert.Equal(root.Pid, Assert.Single(processes).Pid);
+    }
+
+    private static bool OnlyTheWatchdog(IReadOnlyList<ContainerProcess> processes) =>
+        processes.Count == 1 && processes[0].Command == "fwatchdog" && !processes[0].IsZombie;
+
+    /// <summary>PID 1 of the container: the one process whose parent is outside it.</summary>
+    private static ContainerProcess FindRoot(IReadOnlyList<ContainerProcess> processes) =>
+        Assert.Single(processes, p => processes.All(other => other.Pid != p.ParentPid));
+
+    private static string Describe(IReadOnlyList<ContainerProcess> processes) =>
+        "processes in the container: " + string.Join(", ", processes.Select(p => $"{p.Pid} (parent {p.ParentPid}) {p.State} {p.Command}"));
+}

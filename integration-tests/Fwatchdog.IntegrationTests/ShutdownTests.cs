@@ -1,0 +1,38 @@
+using System.Net;
+using Fwatchdog.IntegrationTests.Fixtures;
+
+namespace Fwatchdog.IntegrationTests;
+
+/// <summary>`docker stop` (SIGTERM to the watchdog as PID 1) lets a request in flight finish.</summary>
+[Collection(DockerCollection.Name)]
+public sealed class ShutdownTests(DockerEnvironment environment)
+{
+    [Fact]
+    public async Task Docker_stop_drains_the_request_in_flight_before_the_container_exits()
+    {
+        var image = await environment.TemplateImageAsync(Template.Named("dockerfile"));
+        await using var container = await environment.StartAsync(image, new Dictionary<string, string>
+        {
+            ["fprocess"] = "sh -c \"sleep 3; echo drained\"",
+            // After SIGTERM the watchdog keeps accepting for healthcheck_interval, then drains.
+            ["healthcheck_interval"] = "1s",
+            ["read_timeout"] = "20s",
+            ["write_timeout"] = "20s",
+        });
+        await container.WaitUntilListeningAsync();
+
+        var request = container.Http.PostAsync("", new StringContent("x"));
+        await container.Log.WaitForAsync("Forking fprocess.", TimeSpan.FromSeconds(10));
+        var stop = container.StopAsync(grace: TimeSpan.FromSeconds(30));
+
+        using var response = await request;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("drained\n", await response.Content.ReadAsStringAsync());
+
+        await stop;
+        var state = (await container.InspectAsync()).State;
+        Assert.False(state.Running);
+        Assert.Equal(0, state.ExitCode); // 137 would mean Docker had to SIGKILL it
+        Assert.Contains("SIGTERM", container.Log.Text);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using Fwatchdog.IntegrationTests.Fixtures;
+using Fwatchdog.IntegrationTests.Support;
+
+namespace Fwatchdog.IntegrationTests;
+
+/// <summary>Each classic template, built as faas-cli would build it, serves its sample handler.</summary>
+[Collection(DockerCollection.Name)]
+public sealed class TemplateTests(DockerEnvironment environment)
+{
+    [Theory]
+    [MemberData(nameof(Template.Names), MemberType = typeof(Template))]
+    public async Task Template_answers_a_request_through_its_handler(string name)
+    {
+        var template = Template.Named(name);
+        await using var container = await environment.StartAsync(await environment.TemplateImageAsync(template));
+        await container.WaitUntilListeningAsync();
+
+        using var response = await container.Http.PostAsync("", new StringContent(Template.SampleRequest));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(template.ExpectedReply, await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Template.Names), MemberType = typeof(Template))]
+    public async Task Template_reports_health_and_its_docker_healthcheck_turns_healthy(string name)
+    {
+        await using var container = await environment.StartAsync(await environment.TemplateImageAsync(Template.Named(name)));
+        await container.WaitUntilListeningAsync();
+
+        using var health = await container.Http.GetAsync("_/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("OK", await health.Content.ReadAsStringAsync());
+
+        // The HEALTHCHECK runs every 3s; the first result decides between healthy and unhealthy.
+        var state = await Eventually.HoldsAsync(
+            async () => (await container.InspectAsync()).State,
+            s => s.Health?.Status is "healthy" or "unhealthy",
+            TimeSpan.FromSeconds(30),
+            s => $"health {s.Health?.Status ?? "(none: the image has no HEALTHCHECK)"}");
+        Assert.Equal("healthy", state.Health.Status);
+        Assert.Equal(0, state.Health.Log.Last().ExitCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Template.Names), MemberType = typeof(Template))]
+    public async Task Template_image_runs_unprivileged_with_the_fprocess_template_yml_declares(string name)
+    {
+        var template = Template.Named(name);
+        var image = await environment.Docker.Images.InspectImageAsync(await environment.TemplateImageAsync(template));
+
+        Assert.False(string.IsNullOrEmpty(image.Config.User), "the image runs as root");
+        Assert.NotEqual("0", image.Config.User.Split(':')[0]);
+        Assert.NotEqual("root", image.Config.User.Split(':')[0]);
+        Assert.Contains($"fprocess={TemplateYml.Fprocess(template.Folder)}", image.Config.Env);
+        Assert.Equal(["CMD", "/usr/bin/fwatchdog", "--run-healthcheck"], image.Config.Healthcheck.Test);
+        Assert.Equal(["/usr/bin/fwatchdog"], image.Config.Cmd);
+    }
+}
