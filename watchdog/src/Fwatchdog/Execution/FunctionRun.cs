@@ -1,4 +1,3 @@
-using System.Buffers;
 using Fwatchdog.Execution.Native;
 
 namespace Fwatchdog.Execution;
@@ -12,7 +11,6 @@ namespace Fwatchdog.Execution;
 /// </summary>
 public sealed class FunctionRun : IDisposable
 {
-    private const int CopyBufferSize = 32 * 1024;
     private const int None = 0;
 
     private readonly FunctionProcess _process;
@@ -96,14 +94,15 @@ public sealed class FunctionRun : IDisposable
             stdin.Dispose();
             return;
         }
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var buffer = new CopyBuffer();
         try
         {
             int read;
-            while ((read = await input.ReadAsync(buffer, _stop.Token).ConfigureAwait(false)) > 0)
+            while ((read = await input.ReadAsync(buffer.Memory, _stop.Token).ConfigureAwait(false)) > 0)
             {
-                await stdin.WriteAsync(buffer.AsMemory(0, read), _stop.Token).ConfigureAwait(false);
+                await stdin.WriteAsync(buffer.Memory[..read], _stop.Token).ConfigureAwait(false);
                 Interlocked.Add(ref _bytesIn, read);
+                buffer.Observe(read);
             }
         }
         catch (PipeClosedException)
@@ -120,14 +119,14 @@ public sealed class FunctionRun : IDisposable
         finally
         {
             stdin.Dispose();
-            ArrayPool<byte>.Shared.Return(buffer);
+            buffer.Dispose();
         }
     }
 
     private async Task PumpOutputAsync(Stream output)
     {
         var stdout = _process.StandardOutput;
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var buffer = new CopyBuffer();
         try
         {
             while (true)
@@ -135,7 +134,7 @@ public sealed class FunctionRun : IDisposable
                 int read;
                 try
                 {
-                    read = await stdout.ReadAsync(buffer, _stop.Token).ConfigureAwait(false);
+                    read = await stdout.ReadAsync(buffer.Memory, _stop.Token).ConfigureAwait(false);
                 }
                 catch (Exception) when (_stop.IsCancellationRequested || stdout.IsClosed)
                 {
@@ -144,7 +143,8 @@ public sealed class FunctionRun : IDisposable
                 if (read == 0)
                     return;
                 Interlocked.Add(ref _bytesOut, read);
-                await output.WriteAsync(buffer.AsMemory(0, read), _stop.Token).ConfigureAwait(false);
+                await output.WriteAsync(buffer.Memory[..read], _stop.Token).ConfigureAwait(false);
+                buffer.Observe(read);
             }
         }
         catch (Exception) when (_stop.IsCancellationRequested)
@@ -156,19 +156,22 @@ public sealed class FunctionRun : IDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            buffer.Dispose();
         }
     }
 
     private async Task PumpErrorsAsync(PipeEnd standardError)
     {
         var lines = new LineSplitter(_standardErrorLine ?? (static _ => { }));
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var buffer = new CopyBuffer();
         try
         {
             int read;
-            while ((read = await standardError.ReadAsync(buffer, CancellationToken.None).ConfigureAwait(false)) > 0)
-                lines.Append(buffer.AsSpan(0, read));
+            while ((read = await standardError.ReadAsync(buffer.Memory, CancellationToken.None).ConfigureAwait(false)) > 0)
+            {
+                lines.Append(buffer.Memory.Span[..read]);
+                buffer.Observe(read);
+            }
         }
         catch (Exception) when (standardError.IsClosed)
         {
@@ -176,7 +179,7 @@ public sealed class FunctionRun : IDisposable
         finally
         {
             lines.Flush();
-            ArrayPool<byte>.Shared.Return(buffer);
+            buffer.Dispose();
         }
     }
 

@@ -10,7 +10,7 @@ namespace Fwatchdog.Execution;
 /// </summary>
 public sealed class SpillBuffer : Stream
 {
-    private const int ChunkSize = 16 * 1024;
+    private const int ChunkSize = 8 * 1024;
 
     private readonly long _memoryLimit;
     private readonly string _directory;
