@@ -31,8 +31,16 @@ public sealed class PatternStream : Stream
         return buffer;
     }
 
-    /// <summary>Lower-case hex digest of every byte read so far (call once, after the stream is consumed).</summary>
-    public string HashHex() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+    /// <summary>
+    /// Lower-case hex digest of every byte read so far. Call once, after the stream is consumed;
+    /// it works after disposal because HttpClient may dispose request content once sent.
+    /// </summary>
+    public string HashHex()
+    {
+        var digest = Convert.ToHexStringLower(_hash.GetHashAndReset());
+        _hash.Dispose();
+        return digest;
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -85,10 +93,4 @@ public sealed class PatternStream : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _hash.Dispose();
-        base.Dispose(disposing);
-    }
 }
