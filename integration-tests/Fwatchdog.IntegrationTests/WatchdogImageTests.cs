@@ -1,7 +1,7 @@
-using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Docker.DotNet.Models;
+using Fwatchdog.IntegrationTests.Docker;
 using Fwatchdog.IntegrationTests.Fixtures;
 using Fwatchdog.IntegrationTests.Support;
 
@@ -33,7 +33,7 @@ public sealed class WatchdogImageTests(DockerEnvironment environment)
         {
             Image = DockerEnvironment.WatchdogImage,
             Cmd = ["--version"],
-            Labels = new Dictionary<string, string> { [Docker.ImageBuilder.Label] = "true" },
+            Labels = new Dictionary<string, string> { [ImageBuilder.Label] = "true" },
             HostConfig = new HostConfig { NetworkMode = "host" },
         });
         try
@@ -55,44 +55,4 @@ public sealed class WatchdogImageTests(DockerEnvironment environment)
     }
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
-}
-
-/// <summary>`docker save` output: the image config and each layer's entries, in order.</summary>
-public sealed record SavedImage(JsonDocument Config, IReadOnlyList<IReadOnlyList<SavedImage.Entry>> Layers)
-{
-    public sealed record Entry(string Name, TarEntryType Type, UnixFileMode Mode, byte[] Content);
-
-    public static async Task<SavedImage> ReadAsync(global::Docker.DotNet.DockerClient docker, string image)
-    {
-        var files = new Dictionary<string, byte[]>();
-        await using (var archive = await docker.Images.SaveImageAsync(image, CancellationToken.None))
-        {
-            using var reader = new TarReader(archive);
-            while (await reader.GetNextEntryAsync() is { } entry)
-            {
-                if (entry.DataStream is null) continue;
-                using var copy = new MemoryStream();
-                await entry.DataStream.CopyToAsync(copy);
-                files[entry.Name] = copy.ToArray();
-            }
-        }
-        using var manifest = JsonDocument.Parse(files["manifest.json"]);
-        var only = manifest.RootElement.EnumerateArray().Single();
-        var config = JsonDocument.Parse(files[only.GetProperty("Config").GetString()!]);
-        var layers = only.GetProperty("Layers").EnumerateArray().Select(l => ReadLayer(files[l.GetString()!])).ToList();
-        return new SavedImage(config, layers);
-    }
-
-    private static IReadOnlyList<Entry> ReadLayer(byte[] layerTar)
-    {
-        var entries = new List<Entry>();
-        using var reader = new TarReader(new MemoryStream(layerTar));
-        while (reader.GetNextEntry() is { } entry)
-        {
-            using var content = new MemoryStream();
-            entry.DataStream?.CopyTo(content);
-            entries.Add(new Entry(entry.Name, entry.EntryType, entry.Mode, content.ToArray()));
-        }
-        return entries;
-    }
 }
