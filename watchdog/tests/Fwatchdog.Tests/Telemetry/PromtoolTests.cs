@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using Fwatchdog.Telemetry;
+
+namespace Fwatchdog.Tests.Telemetry;
+
+/// <summary>The exposition must pass Prometheus' own parser and linter, not just our reading of the format.</summary>
+public class PromtoolTests
+{
+    [Fact]
+    public async Task Exposition_passes_promtool_check_metrics()
+    {
+        var metrics = new PrometheusMetrics();
+        metrics.RequestStarted();
+        metrics.RequestStarted();
+        metrics.RequestCompleted("POST", 200, 0.02);
+        metrics.RequestCompleted("PROPFIND", 405, 0.001);
+        metrics.RequestStarted();
+        metrics.FunctionCompleted(ExecutionOutcome.Success, 0, 0.02, 12, 34);
+        metrics.FunctionCompleted(ExecutionOutcome.Error, 2, 1.5, 1, 0);
+        metrics.FunctionCompleted(ExecutionOutcome.Error, 256, 0.3, 0, 0);
+        metrics.FunctionCompleted(ExecutionOutcome.Rejected, null, 0, 0, 0);
+
+        var (exitCode, output) = await RunPromtoolAsync(Exposition.Render(metrics));
+
+        Assert.True(exitCode == 0, $"promtool check metrics exited {exitCode}:\n{output}");
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunPromtoolAsync(string exposition)
+    {
+        var start = new ProcessStartInfo("promtool", ["check", "metrics"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        Process promtool;
+        try
+        {
+            promtool = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("promtool is not installed: apt-get install -y prometheus (scripts/prerequisites.sh does this).", e);
+        }
+        using (promtool)
+        {
+            var stdout = promtool.StandardOutput.ReadToEndAsync();
+            var stderr = promtool.StandardError.ReadToEndAsync();
+            await promtool.StandardInput.WriteAsync(exposition);
+            promtool.StandardInput.Close();
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await promtool.WaitForExitAsync(limit.Token);
+            return (promtool.ExitCode, await stdout + await stderr);
+        }
+    }
+}
