@@ -2,8 +2,9 @@ namespace Fwatchdog.Testing;
 
 /// <summary>
 /// Lets a test hold a function "in flight" for exactly as long as it needs: the function marks
-/// that it started and then waits until the test calls <see cref="Release"/>. The wait is bounded
-/// (about 30 s) so a failed test never leaves a function running forever.
+/// that it started and then waits until the test calls <see cref="Release"/> or disposes the gate
+/// (its directory disappears). The wait is also bounded (about 30 s) so a failed test never
+/// leaves a function running forever.
 /// </summary>
 public sealed class FunctionGate : IDisposable
 {
@@ -14,7 +15,7 @@ public sealed class FunctionGate : IDisposable
 
     /// <summary>Shell snippet (no single quotes, so it can sit inside <c>sh -c '...'</c>).</summary>
     public string WaitScript =>
-        $"touch {StartedFile}; i=0; while [ ! -e {ReleaseFile} ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done";
+        $"touch {StartedFile}; i=0; while [ -d {_dir.Path} ] && [ ! -e {ReleaseFile} ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done";
 
     /// <summary>An <c>fprocess</c> that waits at the gate, then runs <paramref name="then"/>.</summary>
     public string Fprocess(string then = "echo released") => $"sh -c '{WaitScript}; {then}'";
@@ -29,10 +30,5 @@ public sealed class FunctionGate : IDisposable
 
     public void Release() => File.WriteAllText(ReleaseFile, "");
 
-    public void Dispose()
-    {
-        // Releasing (not deleting) lets any function still waiting finish promptly.
-        try { Release(); }
-        catch (IOException) { }
-    }
+    public void Dispose() => _dir.Dispose();
 }
