@@ -50,7 +50,11 @@ Task("Publish")
             .WithProperty("PublishAot", "true")
             .WithProperty("SourceRevisionId", GitCommit()),
     });
-    CopyFile(output.CombineWithFilePath("fwatchdog"), binary);
+    // Copy, then rename over the old binary: a running watchdog (a test, a benchmark) keeps its inode,
+    // where overwriting in place would fail with "Text file busy".
+    var staged = artifacts.CombineWithFilePath("fwatchdog.new");
+    CopyFile(output.CombineWithFilePath("fwatchdog"), staged);
+    System.IO.File.Move(staged.FullPath, binary.FullPath, overwrite: true);
     Information($"Published {binary} ({new FileInfo(binary.FullPath).Length / 1024} KiB)");
 });
 
