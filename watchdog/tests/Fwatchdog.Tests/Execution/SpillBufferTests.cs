@@ -1,0 +1,111 @@
+using Fwatchdog.Execution;
+using Fwatchdog.Tests.Support;
+
+namespace Fwatchdog.Tests.Execution;
+
+public sealed class SpillBufferTests : IDisposable
+{
+    private const int Limit = 40_000;
+    private readonly ScratchDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private static byte[] Pattern(int length)
+    {
+        var bytes = new byte[length];
+        new Random(length).NextBytes(bytes);
+        return bytes;
+    }
+
+    private static async Task WriteInPiecesAsync(SpillBuffer buffer, byte[] data, int pieceSize)
+    {
+        for (var offset = 0; offset < data.Length; offset += pieceSize)
+            await buffer.WriteAsync(data.AsMemory(offset, Math.Min(pieceSize, data.Length - offset)));
+    }
+
+    private static async Task<byte[]> ReplayAsync(SpillBuffer buffer)
+    {
+        using var destination = new MemoryStream();
+        await buffer.ReplayToAsync(destination, CancellationToken.None);
+        return destination.ToArray();
+    }
+
+    /// <summary>Targets of this process's open descriptors that point into the scratch directory.</summary>
+    private string[] OpenFilesInDirectory() =>
+        new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos()
+            .Select(fd => fd.LinkTarget)
+            .OfType<string>()
+            .Where(target => target.StartsWith(_directory.Path + "/", StringComparison.Ordinal))
+            .ToArray();
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(16 * 1024)]
+    [InlineData(16 * 1024 + 1)]
+    [InlineData(Limit - 1)]
+    [InlineData(Limit)]
+    public async Task Output_up_to_the_limit_stays_in_memory(int size)
+    {
+        var data = Pattern(size);
+        using var buffer = new SpillBuffer(Limit, _directory.Path);
+
+        await WriteInPiecesAsync(buffer, data, 4096);
+
+        Assert.False(buffer.SpilledToDisk);
+        Assert.Equal(size, buffer.Length);
+        Assert.Empty(_directory.Entries());
+        Assert.Equal(data, await ReplayAsync(buffer));
+    }
+
+    [Theory]
+    [InlineData(Limit + 1, 4096)]
+    [InlineData(Limit + 1, 1)]
+    [InlineData(Limit + 16 * 1024, 16 * 1024)]
+    [InlineData(3 * Limit + 7, 7000)]
+    [InlineData(Limit * 2, Limit * 2)]
+    public async Task Output_beyond_the_limit_spills_to_an_unlinked_file(int size, int pieceSize)
+    {
+        var data = Pattern(size);
+        using var buffer = new SpillBuffer(Limit, _directory.Path);
+
+        await WriteInPiecesAsync(buffer, data, pieceSize);
+
+        Assert.True(buffer.SpilledToDisk);
+        Assert.Equal(size, buffer.Length);
+        Assert.Empty(_directory.Entries());
+        Assert.Single(OpenFilesInDirectory(), target => target.EndsWith(" (deleted)", StringComparison.Ordinal));
+        Assert.Equal(data, await ReplayAsync(buffer));
+    }
+
+    [Fact]
+    public async Task Disposing_a_spilled_buffer_closes_its_file()
+    {
+        var buffer = new SpillBuffer(Limit, _directory.Path);
+        await buffer.WriteAsync(Pattern(Limit + 1));
+        Assert.NotEmpty(OpenFilesInDirectory());
+
+        buffer.Dispose();
+
+        Assert.Empty(OpenFilesInDirectory());
+    }
+
+    [Fact]
+    public async Task Zero_limit_spills_the_first_byte()
+    {
+        using var buffer = new SpillBuffer(0, _directory.Path);
+
+        await buffer.WriteAsync(new byte[] { 42 });
+
+        Assert.True(buffer.SpilledToDisk);
+        Assert.Equal([42], await ReplayAsync(buffer));
+    }
+
+    [Fact]
+    public void Synchronous_writes_are_refused()
+    {
+        using var buffer = new SpillBuffer(Limit, _directory.Path);
+
+        Assert.Throws<NotSupportedException>(() => buffer.Write([1, 2, 3], 0, 3));
+    }
+}

@@ -1,0 +1,54 @@
+using Fwatchdog.Lifecycle;
+using Fwatchdog.Tests.Support;
+
+namespace Fwatchdog.Tests.Lifecycle;
+
+public sealed class HealthStateTests : IDisposable
+{
+    private readonly ScratchDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void Without_a_lock_file_health_follows_accepting()
+    {
+        var health = new HealthState(null);
+        Assert.False(health.IsHealthy);
+
+        health.MarkAccepting();
+        Assert.True(health.IsHealthy);
+
+        health.MarkStopping();
+        Assert.False(health.IsHealthy);
+    }
+
+    [Fact]
+    public void With_a_lock_file_health_also_needs_the_file()
+    {
+        var lockFile = new LockFile(_directory.Combine(".lock"));
+        var health = new HealthState(lockFile);
+
+        health.MarkAccepting();
+        Assert.False(health.IsHealthy);
+
+        lockFile.Create();
+        Assert.True(health.IsHealthy);
+
+        lockFile.Remove();
+        Assert.False(health.IsHealthy);
+    }
+
+    [Fact]
+    public void Lock_file_alone_is_not_healthy_before_accepting_or_after_stopping()
+    {
+        var lockFile = new LockFile(_directory.Combine(".lock"));
+        lockFile.Create();
+        var health = new HealthState(lockFile);
+
+        Assert.False(health.IsHealthy);
+        health.MarkAccepting();
+        Assert.True(health.IsHealthy);
+        health.MarkStopping();
+        Assert.False(health.IsHealthy);
+    }
+}

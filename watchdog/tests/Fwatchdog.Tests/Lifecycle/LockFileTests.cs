@@ -1,0 +1,61 @@
+using Fwatchdog.Lifecycle;
+using Fwatchdog.Tests.Support;
+
+namespace Fwatchdog.Tests.Lifecycle;
+
+public sealed class LockFileTests : IDisposable
+{
+    private readonly ScratchDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void Create_makes_the_file_and_Remove_deletes_it()
+    {
+        var path = _directory.Combine(".lock");
+        var lockFile = new LockFile(path);
+        Assert.False(lockFile.Exists);
+
+        lockFile.Create();
+        Assert.True(File.Exists(path));
+        Assert.True(lockFile.Exists);
+
+        lockFile.Remove();
+        Assert.False(File.Exists(path));
+        Assert.False(lockFile.Exists);
+    }
+
+    [Fact]
+    public void Create_over_an_existing_file_succeeds()
+    {
+        var path = _directory.Combine(".lock");
+        File.WriteAllText(path, "stale");
+
+        new LockFile(path).Create();
+
+        Assert.True(File.Exists(path));
+    }
+
+    [Fact]
+    public void Removing_a_missing_file_is_not_an_error()
+    {
+        var lockFile = new LockFile(_directory.Combine(".lock"));
+
+        lockFile.Remove();
+
+        Assert.False(lockFile.Exists);
+    }
+
+    [Fact]
+    public void Unwritable_path_names_the_path_and_suppress_lock()
+    {
+        // A missing parent directory fails even for root, unlike permission bits.
+        var path = _directory.Combine("missing/.lock");
+
+        var error = Assert.Throws<IOException>(() => new LockFile(path).Create());
+
+        Assert.Contains(path, error.Message);
+        Assert.Contains("suppress_lock", error.Message);
+        Assert.NotNull(error.InnerException);
+    }
+}
