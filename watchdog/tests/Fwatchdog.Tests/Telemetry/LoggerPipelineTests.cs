@@ -28,5 +28,4 @@ public class LoggerPipelineTests
         Assert.Equal("req-8", json.RootElement.GetProperty("call_id").GetString());
         Assert.Equal("Forking fprocess.", json.RootElement.GetProperty("message").GetString());
     }
-
 }
