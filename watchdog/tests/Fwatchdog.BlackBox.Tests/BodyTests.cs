@@ -45,6 +45,32 @@ public sealed class BodyTests
     }
 
     [Fact]
+    public async Task Spilled_output_is_not_held_in_memory()
+    {
+        // 96 MiB of output against a 1 MiB in-memory limit: held in memory it would show in the
+        // watchdog's resident set; spilled to disk, the peak stays near the idle footprint.
+        const long outputBytes = 96L * MiB;
+        const long rssBound = 64L * MiB;
+        await using var watchdog = await WatchdogProcess.StartAsync($"head -c {outputBytes} /dev/zero",
+            ("max_buffer_bytes", MiB.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await using var sampler = new MemorySampler(watchdog.Pid);
+
+        using var cts = new CancellationTokenSource(Limits.Bulk);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new ByteArrayContent([]) };
+        using var response = await watchdog.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var body = await response.Content.ReadAsStreamAsync(cts.Token);
+        long received = 0;
+        var buffer = new byte[128 * 1024];
+        for (int n; (n = await body.ReadAsync(buffer, cts.Token)) > 0;)
+            received += n;
+
+        Assert.Equal(outputBytes, received);
+        var peak = Math.Max(sampler.PeakRssBytes, sampler.MaxRssBytes);
+        Assert.True(peak < rssBound, $"Watchdog peak RSS {peak / MiB} MiB while relaying {outputBytes / MiB} MiB of output");
+    }
+
+    [Fact]
     public async Task Function_that_ignores_stdin_still_answers_a_large_body()
     {
         // The function exits without reading; the watchdog must not block writing the rest of stdin.
