@@ -44,7 +44,7 @@ public sealed class EnvironmentConfiguration
         {
             throw new ConfigurationException($"{e.Message}. Fix the quoting in the fprocess variable.");
         }
-        if (words.Count == 0)
+        if (words.Count == 0 || words[0].Length == 0)
             throw new ConfigurationException("fprocess names no program. Set fprocess to the command to run per request, e.g. fprocess=\"cat\".");
 
         var writeTimeout = Duration("write_timeout", TimeSpan.FromSeconds(30));

@@ -17,6 +17,8 @@ public static class GoDuration
 
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
+            if (seconds > (long)TimeSpan.MaxValue.TotalSeconds)
+                return false;
             value = TimeSpan.FromSeconds(seconds);
             return true;
         }
@@ -82,9 +84,10 @@ public static class GoDuration
             return "0s";
         if (duration < TimeSpan.FromSeconds(1))
         {
-            if (duration.Ticks % TimeSpan.TicksPerMillisecond == 0)
-                return $"{duration.Ticks / TimeSpan.TicksPerMillisecond}ms";
-            return string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMicroseconds:0.###}µs");
+            // Go picks the largest unit the value reaches and prints a fraction of it: 1.5ms, 250µs, 100ns.
+            var nanoseconds = duration.Ticks * 100L;
+            var (divisor, unit) = nanoseconds >= 1_000_000 ? (1_000_000d, "ms") : nanoseconds >= 1_000 ? (1_000d, "µs") : (1d, "ns");
+            return (nanoseconds / divisor).ToString("0.#########", CultureInfo.InvariantCulture) + unit;
         }
 
         var builder = new System.Text.StringBuilder();

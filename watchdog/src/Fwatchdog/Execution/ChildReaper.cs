@@ -107,6 +107,6 @@ internal sealed unsafe class ChildReaper
         var terminatingSignal = status & 0x7f;
         return terminatingSignal == 0
             ? ExitStatus.Exited((status >> 8) & 0xff)
-            : ExitStatus.KilledBy(terminatingSignal);
+            : ExitStatus.KilledBy(terminatingSignal, coreDumped: (status & 0x80) != 0);
     }
 }

@@ -4,15 +4,17 @@ namespace Fwatchdog.Execution;
 /// How a function process ended, described in the words Go's os/exec uses ("exit status 3",
 /// "signal: killed"), because users' scripts and alerts match on those response bodies.
 /// </summary>
-public readonly record struct ExitStatus(int Code, int Signal)
+public readonly record struct ExitStatus(int Code, int Signal, bool CoreDumped = false)
 {
     public static ExitStatus Exited(int code) => new(code, 0);
-    public static ExitStatus KilledBy(int signal) => new(-1, signal);
+    public static ExitStatus KilledBy(int signal, bool coreDumped = false) => new(-1, signal, coreDumped);
 
     public bool Success => Signal == 0 && Code == 0;
 
     public override string ToString() =>
-        Signal == 0 ? $"exit status {Code}" : $"signal: {SignalName(Signal)}";
+        Signal == 0 ? $"exit status {Code}"
+        : CoreDumped ? $"signal: {SignalName(Signal)} (core dumped)"
+        : $"signal: {SignalName(Signal)}";
 
     private static string SignalName(int signal) => signal switch
     {
@@ -31,8 +33,22 @@ public readonly record struct ExitStatus(int Code, int Signal)
         13 => "broken pipe",
         14 => "alarm clock",
         15 => "terminated",
+        16 => "stack fault",
+        17 => "child exited",
+        18 => "continued",
+        19 => "stopped (signal)",
+        20 => "stopped",
+        21 => "stopped (tty input)",
+        22 => "stopped (tty output)",
+        23 => "urgent I/O condition",
         24 => "CPU time limit exceeded",
         25 => "file size limit exceeded",
+        26 => "virtual timer expired",
+        27 => "profiling timer expired",
+        28 => "window changed",
+        29 => "I/O possible",
+        30 => "power failure",
+        31 => "bad system call",
         _ => $"signal {signal}",
     };
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 
 namespace Fwatchdog.Http;
@@ -13,7 +12,9 @@ public static class CallId
     public const string Header = "X-Call-Id";
     public const string StartTimeHeader = "X-Start-Time";
 
-    private static readonly ulong ProcessPrefix = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+    // Not RandomNumberGenerator: in the static binary its first use dlopens a crypto library into a
+    // process with a statically linked libc, which corrupts thread-local state and crashes later.
+    private static readonly ulong ProcessPrefix = (ulong)Random.Shared.NextInt64();
     private static long _counter;
 
     /// <returns>The id, and whether we generated it (then the function must be told about it explicitly).</returns>
