@@ -2,12 +2,13 @@ using System.Net;
 using System.Security.Cryptography;
 using Fwatchdog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
 /// <summary>Large bodies in both directions: byte-exact, no deadlock, spill past max_buffer_bytes.</summary>
 [Collection(BulkTransferCollection.Name)]
-public sealed class BodyTests
+public sealed class BodyTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     private const int MiB = 1024 * 1024;
 
@@ -23,7 +24,7 @@ public sealed class BodyTests
     [Fact]
     public async Task Eight_MiB_round_trip_through_cat_is_byte_exact()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+        await using var watchdog = await StartAsync("cat");
         var payload = PatternStream.Bytes(8 * MiB);
 
         var echoed = await RoundTripAsync(watchdog, payload);
@@ -35,7 +36,7 @@ public sealed class BodyTests
     [Fact]
     public async Task Output_larger_than_max_buffer_bytes_spills_and_arrives_intact()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat", ("max_buffer_bytes", MiB.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await using var watchdog = await StartAsync("cat", ("max_buffer_bytes", MiB.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var payload = PatternStream.Bytes(20 * MiB, seed: 7);
 
         var echoed = await RoundTripAsync(watchdog, payload);
@@ -51,7 +52,7 @@ public sealed class BodyTests
         // watchdog's resident set; spilled to disk, the peak stays near the idle footprint.
         const long outputBytes = 96L * MiB;
         const long rssBound = 64L * MiB;
-        await using var watchdog = await WatchdogProcess.StartAsync($"head -c {outputBytes} /dev/zero",
+        await using var watchdog = await StartAsync($"head -c {outputBytes} /dev/zero",
             ("max_buffer_bytes", MiB.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         await using var sampler = new MemorySampler(watchdog.Pid);
 
@@ -74,7 +75,7 @@ public sealed class BodyTests
     public async Task Function_that_ignores_stdin_still_answers_a_large_body()
     {
         // The function exits without reading; the watchdog must not block writing the rest of stdin.
-        await using var watchdog = await WatchdogProcess.StartAsync("echo ok");
+        await using var watchdog = await StartAsync("echo ok");
 
         var answer = await RoundTripAsync(watchdog, PatternStream.Bytes(16 * MiB));
 

@@ -1,11 +1,12 @@
 using System.Net;
 using Fwatchdog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
 /// <summary>The <c>Http_*</c> variables the function sees (cgi_headers).</summary>
-public sealed class CgiEnvironmentTests
+public sealed class CgiEnvironmentTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     private static async Task<IReadOnlyList<string>> EnvironmentSeenByFunctionAsync(WatchdogProcess watchdog, params (string, string)[] headers)
     {
@@ -24,7 +25,7 @@ public sealed class CgiEnvironmentTests
     [Fact]
     public async Task Request_metadata_and_headers_become_Http_variables()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("env");
+        await using var watchdog = await StartAsync("env");
 
         var environment = await EnvironmentSeenByFunctionAsync(watchdog, ("X-Custom-Header", "custom value"));
 
@@ -39,7 +40,7 @@ public sealed class CgiEnvironmentTests
     [Fact]
     public async Task Look_alike_headers_do_not_override_request_metadata()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("env");
+        await using var watchdog = await StartAsync("env");
 
         // "Query: x" would naively become Http_Query=x and shadow the real query string.
         var environment = await EnvironmentSeenByFunctionAsync(watchdog, ("Query", "x"), ("Path", "/fake"), ("Method", "FAKE"));
@@ -52,7 +53,7 @@ public sealed class CgiEnvironmentTests
     [Fact]
     public async Task Disabled_cgi_headers_pass_no_Http_variables()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("env", ("cgi_headers", "false"));
+        await using var watchdog = await StartAsync("env", ("cgi_headers", "false"));
 
         var environment = await EnvironmentSeenByFunctionAsync(watchdog, ("X-Custom-Header", "v"));
 

@@ -4,11 +4,12 @@ using System.Text;
 using System.Text.Json;
 using Fwatchdog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
 /// <summary>content_type, marshal_request and combine_output.</summary>
-public sealed class ContentTests
+public sealed class ContentTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     private static async Task<HttpResponseMessage> PostTypedAsync(WatchdogProcess watchdog, string body, string contentType)
     {
@@ -20,7 +21,7 @@ public sealed class ContentTests
     [Fact]
     public async Task Response_content_type_echoes_the_request_by_default()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+        await using var watchdog = await StartAsync("cat");
 
         using var response = await PostTypedAsync(watchdog, "a,b", "text/csv");
 
@@ -30,7 +31,7 @@ public sealed class ContentTests
     [Fact]
     public async Task Configured_content_type_is_forced()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat", ("content_type", "application/json"));
+        await using var watchdog = await StartAsync("cat", ("content_type", "application/json"));
 
         using var response = await PostTypedAsync(watchdog, "{}", "text/plain");
 
@@ -40,7 +41,7 @@ public sealed class ContentTests
     [Fact]
     public async Task Marshal_request_wraps_headers_and_base64_body_in_json()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat", ("marshal_request", "true"));
+        await using var watchdog = await StartAsync("cat", ("marshal_request", "true"));
 
         using var response = await PostTypedAsync(watchdog, "raw body \u00e9", "text/plain");
 
@@ -55,7 +56,7 @@ public sealed class ContentTests
     [Fact]
     public async Task Combined_output_puts_stderr_in_the_body()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("sh -c 'echo to-stdout; echo to-stderr >&2'");
+        await using var watchdog = await StartAsync("sh -c 'echo to-stdout; echo to-stderr >&2'");
 
         using var response = await watchdog.Client.PostBodyAsync("");
         var body = await response.BodyAsync();
@@ -67,7 +68,7 @@ public sealed class ContentTests
     [Fact]
     public async Task Separate_output_logs_stderr_and_keeps_it_out_of_the_body()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("sh -c 'echo to-stdout; echo to-stderr >&2'", ("combine_output", "false"));
+        await using var watchdog = await StartAsync("sh -c 'echo to-stdout; echo to-stderr >&2'", ("combine_output", "false"));
 
         using var response = await watchdog.Client.PostBodyAsync("");
 

@@ -1,16 +1,17 @@
 using System.Net;
 using Fwatchdog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
 /// <summary>Request body to stdin, stdout to the response, and how fprocess is split into words.</summary>
-public sealed class FunctionCallTests
+public sealed class FunctionCallTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     [Fact]
     public async Task Cat_echoes_the_request_body()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+        await using var watchdog = await StartAsync("cat");
 
         using var response = await watchdog.Client.PostBodyAsync("hello, function");
 
@@ -26,7 +27,7 @@ public sealed class FunctionCallTests
     [InlineData("POST")]
     public async Task Every_function_method_reaches_the_function(string method)
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("sh -c 'echo \"$Http_Method\"'");
+        await using var watchdog = await StartAsync("sh -c 'echo \"$Http_Method\"'");
 
         using var cts = new CancellationTokenSource(Limits.Quick);
         using var response = await watchdog.Client.SendAsync(Requests.Make(new HttpMethod(method), "/", method == "GET" ? null : "x"), cts.Token);
@@ -39,7 +40,7 @@ public sealed class FunctionCallTests
     public async Task Quoted_fprocess_words_reach_the_program_as_one_argument()
     {
         // Without shell-word splitting, sh would get "'echo" as its script and fail.
-        await using var watchdog = await WatchdogProcess.StartAsync("sh -c 'echo \"$Http_Method\" from   sh'");
+        await using var watchdog = await StartAsync("sh -c 'echo \"$Http_Method\" from   sh'");
 
         using var response = await watchdog.Client.PostBodyAsync("");
 
@@ -50,7 +51,7 @@ public sealed class FunctionCallTests
     [Fact]
     public async Task Arguments_containing_equals_signs_are_passed_verbatim()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("echo key=value --flag=a=b");
+        await using var watchdog = await StartAsync("echo key=value --flag=a=b");
 
         using var response = await watchdog.Client.PostBodyAsync("");
 
@@ -60,7 +61,7 @@ public sealed class FunctionCallTests
     [Fact]
     public async Task Call_id_is_echoed_from_the_request_or_generated()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+        await using var watchdog = await StartAsync("cat");
 
         using (var given = await watchdog.Client.PostBodyAsync("", "/", ("X-Call-Id", "call-1234")))
             Assert.Equal("call-1234", Assert.Single(given.Headers.GetValues("X-Call-Id")));

@@ -1,18 +1,19 @@
 using System.Net;
 using Fwatchdog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
 /// <summary>/_/health and /_/ready while serving normally.</summary>
-public sealed class HealthTests
+public sealed class HealthTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     [Theory]
     [InlineData("/_/health")]
     [InlineData("/_/ready")]
     public async Task Get_is_200_OK_without_forking(string path)
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+        await using var watchdog = await StartAsync("cat");
 
         using var response = await watchdog.Client.GetAsync(path, Limits.Quick);
 
@@ -24,7 +25,7 @@ public sealed class HealthTests
     [Fact]
     public async Task Post_to_health_is_405()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+        await using var watchdog = await StartAsync("cat");
 
         using var response = await watchdog.Client.PostBodyAsync("", "/_/health");
 

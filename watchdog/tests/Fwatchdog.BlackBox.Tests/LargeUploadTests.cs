@@ -10,7 +10,7 @@ namespace Fwatchdog.BlackBox.Tests;
 /// be buffered, which shows as a resident set far below the body size.
 /// </summary>
 [Collection(BulkTransferCollection.Name)]
-public sealed class LargeUploadTests(ITestOutputHelper log)
+public sealed class LargeUploadTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     private const long BodyBytes = 256L * 1024 * 1024;
 
@@ -23,7 +23,7 @@ public sealed class LargeUploadTests(ITestOutputHelper log)
     [InlineData("streaming")]
     public async Task Upload_of_256_MiB_is_hashed_correctly_with_bounded_memory(string mode)
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("sha512sum", ("mode", mode));
+        await using var watchdog = await StartAsync("sha512sum", ("mode", mode));
         await using var sampler = new MemorySampler(watchdog.Pid);
         using var body = new PatternStream(BodyBytes, seed: 42);
         using var content = new StreamContent(body, 128 * 1024);
@@ -36,7 +36,7 @@ public sealed class LargeUploadTests(ITestOutputHelper log)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal($"{body.HashHex()}  -", answer.TrimEnd('\n'));
         var peak = Math.Max(sampler.PeakRssBytes, sampler.MaxRssBytes);
-        log.WriteLine($"mode={mode}: peak RSS {peak / (1024 * 1024)} MiB over {sampler.Samples} samples");
+        Output.WriteLine($"mode={mode}: peak RSS {peak / (1024 * 1024)} MiB over {sampler.Samples} samples");
         Assert.True(peak < RssBoundBytes, $"Watchdog peak RSS {peak / (1024 * 1024)} MiB for a {BodyBytes / (1024 * 1024)} MiB upload");
     }
 }

@@ -2,17 +2,18 @@ using System.Net;
 using System.Text;
 using Fwatchdog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
 /// <summary>max_inflight, max_request_bytes and the 1 MiB header limit.</summary>
-public sealed class LimitTests
+public sealed class LimitTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     [Fact]
     public async Task Max_inflight_refuses_with_429_and_ready_reports_429_until_a_slot_frees()
     {
         using var gate = new FunctionGate();
-        await using var watchdog = await WatchdogProcess.StartAsync(gate.Fprocess(), ("max_inflight", "1"));
+        await using var watchdog = await StartAsync(gate.Fprocess(), ("max_inflight", "1"));
 
         var first = watchdog.Client.PostBodyAsync("");
         await gate.WaitStartedAsync(Limits.Quick);
@@ -41,7 +42,7 @@ public sealed class LimitTests
     [Fact]
     public async Task Body_over_max_request_bytes_is_413_and_under_is_served()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat", ("max_request_bytes", "1024"));
+        await using var watchdog = await StartAsync("cat", ("max_request_bytes", "1024"));
 
         using (var tooBig = await watchdog.Client.PostBodyAsync(new string('x', 2048)))
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
@@ -54,7 +55,7 @@ public sealed class LimitTests
     [Fact]
     public async Task Chunked_body_over_max_request_bytes_is_413()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat", ("max_request_bytes", "1024"));
+        await using var watchdog = await StartAsync("cat", ("max_request_bytes", "1024"));
 
         // A non-seekable stream has no Content-Length, so HttpClient sends it chunked.
         using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StreamContent(new PatternStream(64 * 1024)) };
@@ -68,7 +69,7 @@ public sealed class LimitTests
     [Fact]
     public async Task Headers_over_1_MiB_are_431()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+        await using var watchdog = await StartAsync("cat");
         var request = RawHttp.Post("/", "", ("X-Huge", new string('h', 1024 * 1024 + 4096)));
 
         var status = await RawHttp.SendAndReadStatusAsync(watchdog.Port, request, Limits.Quick);
@@ -80,7 +81,7 @@ public sealed class LimitTests
     public async Task Headers_well_under_1_MiB_reach_the_function()
     {
         // 48 KiB is above common server defaults (e.g. 32 KiB) but far below the 1 MiB limit.
-        await using var watchdog = await WatchdogProcess.StartAsync("sh -c 'printf %s \"$Http_X_Big\" | wc -c'");
+        await using var watchdog = await StartAsync("sh -c 'printf %s \"$Http_X_Big\" | wc -c'");
 
         using var response = await watchdog.Client.PostBodyAsync("", "/", ("X-Big", new string('b', 48 * 1024)));
 

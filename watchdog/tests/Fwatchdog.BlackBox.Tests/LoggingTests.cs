@@ -2,16 +2,17 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Fwatchdog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
 /// <summary>The per-request log words operators grep for.</summary>
-public sealed class LoggingTests
+public sealed class LoggingTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     [Fact]
     public async Task Each_call_logs_forking_and_bytes_written_with_duration()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+        await using var watchdog = await StartAsync("cat");
 
         using (var response = await watchdog.Client.PostBodyAsync("eleven byte"))
             Assert.Equal("eleven byte", await response.BodyAsync());

@@ -1,11 +1,12 @@
 using System.Net;
 using Fwatchdog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
 /// <summary>Methods outside POST/PUT/PATCH/DELETE/GET are refused before any process is forked.</summary>
-public sealed class MethodTests
+public sealed class MethodTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     [Theory]
     [InlineData("OPTIONS")]
@@ -13,7 +14,7 @@ public sealed class MethodTests
     [InlineData("PROPFIND")]
     public async Task Other_methods_get_405_without_forking(string method)
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+        await using var watchdog = await StartAsync("cat");
 
         using (var cts = new CancellationTokenSource(Limits.Quick))
         using (var refused = await watchdog.Client.SendAsync(Requests.Make(new HttpMethod(method)), cts.Token))
@@ -31,7 +32,7 @@ public sealed class MethodTests
     {
         using var dir = new TempDirectory("method");
         var marker = dir.File("forked");
-        await using var watchdog = await WatchdogProcess.StartAsync($"sh -c 'touch {marker}'");
+        await using var watchdog = await StartAsync($"sh -c 'touch {marker}'");
 
         using var cts = new CancellationTokenSource(Limits.Quick);
         using var refused = await watchdog.Client.SendAsync(Requests.Make(HttpMethod.Options), cts.Token);

@@ -4,11 +4,12 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Fwatchdog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
 /// <summary>Prometheus text on metrics_port.</summary>
-public sealed class MetricsTests
+public sealed class MetricsTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     private static readonly Regex PostOkCounter = new(@"^http_requests_total\{code=""200"",method=""post""\} (\S+)$", RegexOptions.Multiline);
 
@@ -22,7 +23,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task Request_counter_appears_after_a_call()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+        await using var watchdog = await StartAsync("cat");
         using (var response = await watchdog.Client.PostBodyAsync("x"))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
@@ -37,7 +38,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task Scraped_text_passes_promtool_check_metrics()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+        await using var watchdog = await StartAsync("cat");
         using (var response = await watchdog.Client.PostBodyAsync("x"))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var text = await ScrapeAsync(watchdog);

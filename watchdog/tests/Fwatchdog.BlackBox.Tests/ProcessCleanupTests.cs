@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Fwatchdog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
@@ -10,7 +11,7 @@ namespace Fwatchdog.BlackBox.Tests;
 /// A timed-out or abandoned call must take its whole process tree with it, not just the direct
 /// child: background grandchildren would otherwise leak forever.
 /// </summary>
-public sealed class ProcessCleanupTests
+public sealed class ProcessCleanupTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     private static readonly TimeSpan KillLatency = TimeSpan.FromSeconds(1);
 
@@ -22,7 +23,7 @@ public sealed class ProcessCleanupTests
     public async Task Exec_timeout_kills_every_descendant_within_a_second_of_the_408()
     {
         using var pids = new PidFile();
-        await using var watchdog = await WatchdogProcess.StartAsync(TreeScript(pids), ("exec_timeout", "1s"));
+        await using var watchdog = await StartAsync(TreeScript(pids), ("exec_timeout", "1s"));
 
         using var response = await watchdog.Client.PostBodyAsync("");
         var since408 = Stopwatch.StartNew();
@@ -40,7 +41,7 @@ public sealed class ProcessCleanupTests
     public async Task Function_ignoring_sigterm_is_killed_after_kill_grace()
     {
         using var pids = new PidFile();
-        await using var watchdog = await WatchdogProcess.StartAsync(TreeScript(pids, "trap \"\" TERM; "),
+        await using var watchdog = await StartAsync(TreeScript(pids, "trap \"\" TERM; "),
             ("exec_timeout", "1s"), ("kill_grace", "1s"));
 
         using var response = await watchdog.Client.PostBodyAsync("");
@@ -57,7 +58,7 @@ public sealed class ProcessCleanupTests
     public async Task Client_closing_its_socket_kills_the_function_within_a_second()
     {
         using var pids = new PidFile();
-        await using var watchdog = await WatchdogProcess.StartAsync(TreeScript(pids));
+        await using var watchdog = await StartAsync(TreeScript(pids));
         using var socket = await RawHttp.ConnectAsync(watchdog.Port);
         await socket.SendAsync(RawHttp.Post("/", "body"), SocketFlags.None);
         var tree = await pids.WaitForAsync(3, Limits.Quick);

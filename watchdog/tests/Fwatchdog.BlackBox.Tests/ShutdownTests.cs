@@ -2,17 +2,18 @@ using System.Diagnostics;
 using System.Net;
 using Fwatchdog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
 /// <summary>SIGTERM: unhealthy at once, keep serving for healthcheck_interval, drain, exit 0.</summary>
-public sealed class ShutdownTests
+public sealed class ShutdownTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     [Fact]
     public async Task Sigterm_turns_health_503_lets_in_flight_work_finish_and_exits_0_after_the_interval()
     {
         using var gate = new FunctionGate();
-        await using var watchdog = await WatchdogProcess.StartAsync(gate.Fprocess(),
+        await using var watchdog = await StartAsync(gate.Fprocess(),
             ("healthcheck_interval", "2s"), ("write_timeout", "20s"));
         var inFlight = watchdog.Client.PostBodyAsync("");
         await gate.WaitStartedAsync(Limits.Quick);
@@ -42,7 +43,7 @@ public sealed class ShutdownTests
     public async Task Requests_still_running_when_the_interval_ends_are_drained()
     {
         using var gate = new FunctionGate();
-        await using var watchdog = await WatchdogProcess.StartAsync(gate.Fprocess(),
+        await using var watchdog = await StartAsync(gate.Fprocess(),
             ("healthcheck_interval", "1s"), ("write_timeout", "20s"));
         var inFlight = watchdog.Client.PostBodyAsync("");
         await gate.WaitStartedAsync(Limits.Quick);

@@ -3,16 +3,17 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Fwatchdog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
 /// <summary>How the function's outcome maps to the HTTP status and body.</summary>
-public sealed class StatusCodeTests
+public sealed class StatusCodeTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     [Fact]
     public async Task Success_is_200_with_a_six_decimal_duration_header()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("cat");
+        await using var watchdog = await StartAsync("cat");
 
         using var response = await watchdog.Client.PostBodyAsync("ok");
 
@@ -23,7 +24,7 @@ public sealed class StatusCodeTests
     [Fact]
     public async Task Non_zero_exit_is_500_starting_with_the_exit_status()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("sh -c 'echo partial; exit 3'");
+        await using var watchdog = await StartAsync("sh -c 'echo partial; exit 3'");
 
         using var response = await watchdog.Client.PostBodyAsync("");
 
@@ -34,7 +35,7 @@ public sealed class StatusCodeTests
     [Fact]
     public async Task Death_by_signal_is_500_naming_the_signal()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("sh -c 'kill -9 $$'");
+        await using var watchdog = await StartAsync("sh -c 'kill -9 $$'");
 
         using var response = await watchdog.Client.PostBodyAsync("");
 
@@ -45,7 +46,7 @@ public sealed class StatusCodeTests
     [Fact]
     public async Task Exec_timeout_kills_the_function_with_408()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("sleep 30", ("exec_timeout", "1s"));
+        await using var watchdog = await StartAsync("sleep 30", ("exec_timeout", "1s"));
 
         var clock = Stopwatch.StartNew();
         using var response = await watchdog.Client.PostBodyAsync("");
@@ -58,7 +59,7 @@ public sealed class StatusCodeTests
     [Fact]
     public async Task X_Timeout_header_shortens_the_exec_timeout()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("sleep 30", ("exec_timeout", "25s"));
+        await using var watchdog = await StartAsync("sleep 30", ("exec_timeout", "25s"));
 
         var clock = Stopwatch.StartNew();
         using var response = await watchdog.Client.PostBodyAsync("", "/", ("X-Timeout", "1s"));
@@ -70,7 +71,7 @@ public sealed class StatusCodeTests
     [Fact]
     public async Task X_Timeout_header_cannot_extend_the_exec_timeout()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync("sleep 30", ("exec_timeout", "1s"));
+        await using var watchdog = await StartAsync("sleep 30", ("exec_timeout", "1s"));
 
         var clock = Stopwatch.StartNew();
         using var response = await watchdog.Client.PostBodyAsync("", "/", ("X-Timeout", "60s"));
@@ -83,7 +84,7 @@ public sealed class StatusCodeTests
     public async Task Missing_program_is_a_5xx_naming_it_and_the_watchdog_keeps_serving()
     {
         const string program = "/nonexistent/fwatchdog-missing-program";
-        await using var watchdog = await WatchdogProcess.StartAsync(program);
+        await using var watchdog = await StartAsync(program);
 
         for (var attempt = 0; attempt < 2; attempt++)
         {
@@ -106,7 +107,7 @@ public sealed class StatusCodeTests
         var program = dir.File("not-executable.sh");
         await File.WriteAllTextAsync(program, "#!/bin/sh\necho should-not-run\n");
         File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        await using var watchdog = await WatchdogProcess.StartAsync(program);
+        await using var watchdog = await StartAsync(program);
 
         using var response = await watchdog.Client.PostBodyAsync("");
 

@@ -2,18 +2,19 @@ using System.Net;
 using System.Text;
 using Fwatchdog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
 /// <summary>mode=streaming: output reaches the client while the function is still running.</summary>
-public sealed class StreamingModeTests
+public sealed class StreamingModeTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     [Fact]
     public async Task First_bytes_arrive_before_the_function_exits()
     {
         using var gate = new FunctionGate();
         // Prints, then blocks at the gate: "second" can only be written after the test has read "first".
-        await using var watchdog = await WatchdogProcess.StartAsync(
+        await using var watchdog = await StartAsync(
             $"sh -c 'echo first; {gate.WaitScript}; echo second'", ("mode", "streaming"));
 
         using var cts = new CancellationTokenSource(Limits.Quick);

@@ -1,6 +1,7 @@
 using System.Net;
 using Fwatchdog.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
@@ -8,7 +9,7 @@ namespace Fwatchdog.BlackBox.Tests;
 /// As PID 1 of a container the watchdog inherits every orphan and must reap it; it must also not
 /// steal its own functions' exit statuses while doing so. Runs under unshare (root).
 /// </summary>
-public sealed class ZombieReapingTests
+public sealed class ZombieReapingTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     private static WatchdogOptions AsPid1(string fprocess) => new()
     {
@@ -31,7 +32,7 @@ public sealed class ZombieReapingTests
     [Fact]
     public async Task Two_hundred_orphaning_calls_leave_no_zombies()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync(AsPid1("sh -c 'sleep 0.01 & echo hi'"));
+        await using var watchdog = await StartAsync(AsPid1("sh -c 'sleep 0.01 & echo hi'"));
 
         var results = await CallManyAsync(watchdog, 200);
 
@@ -45,7 +46,7 @@ public sealed class ZombieReapingTests
     [Fact]
     public async Task Reaping_orphans_does_not_steal_function_exit_statuses()
     {
-        await using var watchdog = await WatchdogProcess.StartAsync(AsPid1("sh -c 'sleep 0.01 & exit 3'"));
+        await using var watchdog = await StartAsync(AsPid1("sh -c 'sleep 0.01 & exit 3'"));
 
         var results = await CallManyAsync(watchdog, 100);
 

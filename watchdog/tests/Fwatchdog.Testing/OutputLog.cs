@@ -18,7 +18,11 @@ public sealed class OutputLog
     private readonly object _gate = new();
     private readonly List<OutputLine> _lines = new();
     private readonly List<Waiter> _waiters = new();
+    private readonly Action<string>? _echo;
     private int _openStreams = 2;
+
+    /// <param name="echo">Optional sink that receives every line as it arrives (e.g. xunit test output).</param>
+    public OutputLog(Action<string>? echo = null) => _echo = echo;
 
     private sealed record Waiter(Func<OutputLine, bool> Match, TaskCompletionSource<OutputLine> Completion);
 
@@ -58,6 +62,7 @@ public sealed class OutputLog
     public void Add(OutputStream stream, string text)
     {
         var line = new OutputLine(stream, text, DateTimeOffset.UtcNow);
+        _echo?.Invoke((stream == OutputStream.Stdout ? "[out] " : "[err] ") + text);
         List<Waiter> satisfied;
         lock (_gate)
         {

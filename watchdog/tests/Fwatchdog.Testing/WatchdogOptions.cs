@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+
 namespace Fwatchdog.Testing;
 
 /// <summary>How to launch one watchdog under test.</summary>
@@ -22,6 +24,19 @@ public sealed class WatchdogOptions
     public bool WaitForReady { get; init; } = true;
 
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// When set, every output line and the final exit status are copied here as they happen, so a
+    /// failing test's report shows what the watchdog logged (xunit prints it for failed tests).
+    /// </summary>
+    public ITestOutputHelper? TestOutput { get; set; }
+
+    /// <summary>Fluent form of <see cref="TestOutput"/>.</summary>
+    public WatchdogOptions LoggingTo(ITestOutputHelper? output)
+    {
+        TestOutput = output;
+        return this;
+    }
 
     /// <summary>Shorthand: options with <c>fprocess</c> and extra variables.</summary>
     public static WatchdogOptions For(string fprocess, params (string Name, string Value)[] variables)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 
 namespace Fwatchdog.Testing;
 
@@ -21,8 +22,11 @@ public sealed class WatchdogProcess : IAsyncDisposable
     private readonly Lazy<HttpClient> _metricsClient;
     private int _pid;
 
-    private WatchdogProcess(Process process, TempDirectory tmp, OutputLog output, Task drained, int port, int metricsPort, bool runAsPid1)
+    private readonly ITestOutputHelper? _testOutput;
+
+    private WatchdogProcess(Process process, TempDirectory tmp, OutputLog output, Task drained, int port, int metricsPort, bool runAsPid1, ITestOutputHelper? testOutput)
     {
+        _testOutput = testOutput;
         _process = process;
         _tmp = tmp;
         Output = output;
@@ -139,6 +143,10 @@ public sealed class WatchdogProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_testOutput != null)
+            TryWrite(_testOutput, _process.HasExited
+                ? $"[harness] watchdog had exited with code {_process.ExitCode} (128+N means killed by signal N)"
+                : "[harness] watchdog still running at dispose; killing it");
         if (!_process.HasExited)
         {
             // Functions below the watchdog would outlive a SIGKILLed parent; end them by PID too.
@@ -187,12 +195,17 @@ public sealed class WatchdogProcess : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {binary}.");
         process.StandardInput.Close(); // the watchdog never reads its own stdin; don't let it inherit ours
+        // Logged before the output pumps start, so it precedes every line from the process.
+        if (options.TestOutput is { } log)
+            TryWrite(log, $"[harness] started {string.Join(' ', [start.FileName, .. start.ArgumentList])} as PID {process.Id}; " +
+                $"port={port} metrics_port={metricsPort} TMPDIR={tmp.Path}; " +
+                string.Join(' ', options.Environment.Select(kv => $"{kv.Key}={kv.Value}")));
 
-        var output = new OutputLog();
+        var output = new OutputLog(options.TestOutput == null ? null : line => TryWrite(options.TestOutput, line));
         var drained = Task.WhenAll(
             PumpAsync(process.StandardOutput, OutputStream.Stdout, output),
             PumpAsync(process.StandardError, OutputStream.Stderr, output));
-        return new WatchdogProcess(process, tmp, output, drained, port, metricsPort, options.RunAsPid1);
+        return new WatchdogProcess(process, tmp, output, drained, port, metricsPort, options.RunAsPid1, options.TestOutput);
     }
 
     private static async Task PumpAsync(StreamReader reader, OutputStream stream, OutputLog output)
@@ -227,6 +240,13 @@ public sealed class WatchdogProcess : IAsyncDisposable
         }, timeout).ConfigureAwait(false);
         if (!found)
             throw new TimeoutException($"unshare (PID {LauncherPid}) did not start the watchdog within {timeout}. Output:\n{Output.Dump()}");
+    }
+
+    // Writing after the test has finished throws; late lines are not worth failing over.
+    private static void TryWrite(ITestOutputHelper output, string line)
+    {
+        try { output.WriteLine(line); }
+        catch (InvalidOperationException) { }
     }
 
     private static bool LooksLikePortClash(OutputLog output) =>
