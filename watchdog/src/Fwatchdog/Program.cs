@@ -119,7 +119,7 @@ public static class Program
         var lockFile = new LockFile(Path.Combine(string.IsNullOrEmpty(temp) ? "/tmp" : temp, ".lock"));
         if (lockFile.Exists)
             return 0;
-        Console.Error.Write($"unable to find lock file {lockFile.Path}.\n");
+        Console.Error.Write($"unable to find lock file.\n{lockFile.Path} is written once the watchdog accepts work and removed on SIGTERM (never with suppress_lock=true).\n");
         return 1;
     }
 

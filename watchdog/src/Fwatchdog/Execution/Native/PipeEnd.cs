@@ -31,11 +31,12 @@ internal sealed class PipeEnd : Stream, IValueTaskSource
         _fd = fd;
         _forWriting = forWriting;
         _loop = loop;
-        _handle = new SafeFileHandle(fd, ownsHandle: true);
         var flags = LibC.fcntl(fd, LibC.F_GETFL, 0);
         if (flags < 0 || LibC.fcntl(fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK) < 0)
             throw new IOException($"Could not make a function pipe non-blocking (errno {Marshal.GetLastPInvokeError()}).");
         _token = loop.Register(this, fd, forWriting);
+        // Owned only once nothing else can fail: until then the caller still owns (and closes) the fd.
+        _handle = new SafeFileHandle(fd, ownsHandle: true);
     }
 
     public bool IsClosed => Volatile.Read(ref _closed);

@@ -34,36 +34,35 @@ internal sealed unsafe class PosixSpawnLauncher : IDisposable
     public FunctionProcess Start(IReadOnlyList<KeyValuePair<string, string>>? extraEnvironment, bool mergeStandardError)
     {
         var envp = _environment.Build(extraEnvironment);
-        var stdin = Pipe();
-        var stdout = Pipe();
-        var stderr = mergeStandardError ? default : Pipe();
+        var stdin = new PipePair();
+        var stdout = new PipePair();
+        var stderr = mergeStandardError ? null : new PipePair();
         try
         {
-            var process = _reaper.Spawn(() =>
+            var stdinEnd = stdin.TakeParentEnd(forWriting: true, _events);
+            var stdoutEnd = stdout.TakeParentEnd(forWriting: false, _events);
+            var stderrEnd = stderr?.TakeParentEnd(forWriting: false, _events);
+            return _reaper.Spawn(() =>
             {
-                var pid = SpawnProcess(envp, stdin.Read, stdout.Write, mergeStandardError ? stdout.Write : stderr.Write, out var errno);
+                var pid = SpawnProcess(envp, stdin.ChildEnd, stdout.ChildEnd, (stderr ?? stdout).ChildEnd, out var errno);
                 if (pid <= 0)
                     throw FunctionStartException.FromErrno(_program, errno);
-                return new FunctionProcess(
-                    pid,
-                    new PipeEnd(stdin.Write, forWriting: true, _events),
-                    new PipeEnd(stdout.Read, forWriting: false, _events),
-                    mergeStandardError ? null : new PipeEnd(stderr.Read, forWriting: false, _events));
+                return new FunctionProcess(pid, stdinEnd, stdoutEnd, stderrEnd);
             })!;
-            // The child holds its own copies now; ours must go or EOF never arrives.
-            LibC.close(stdin.Read);
-            LibC.close(stdout.Write);
-            if (!mergeStandardError)
-                LibC.close(stderr.Write);
-            return process;
         }
         catch
         {
-            CloseAll(stdin, stdout, stderr);
+            stdin.DisposeParentEnd();
+            stdout.DisposeParentEnd();
+            stderr?.DisposeParentEnd();
             throw;
         }
         finally
         {
+            // The child holds its own copies now (or never started); ours must go or EOF never arrives.
+            stdin.CloseChildEnd();
+            stdout.CloseChildEnd();
+            stderr?.CloseChildEnd();
             EnvironmentBlock.Free(envp);
         }
     }
@@ -100,27 +99,6 @@ internal sealed unsafe class PosixSpawnLauncher : IDisposable
         {
             LibC.posix_spawnattr_destroy(attributes);
             LibC.posix_spawn_file_actions_destroy(actions);
-        }
-    }
-
-    private static (int Read, int Write) Pipe()
-    {
-        var fds = stackalloc int[2];
-        if (LibC.pipe2(fds, LibC.O_CLOEXEC) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            throw new FunctionStartException($"pipe: errno {errno}",
-                "The watchdog ran out of file descriptors; raise the container's open-files limit or lower max_inflight.");
-        }
-        return (fds[0], fds[1]);
-    }
-
-    private static void CloseAll(params (int Read, int Write)[] pipes)
-    {
-        foreach (var (read, write) in pipes)
-        {
-            if (read > 0) LibC.close(read);
-            if (write > 0) LibC.close(write);
         }
     }
 
