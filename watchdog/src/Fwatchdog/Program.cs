@@ -106,6 +106,9 @@ public static class Program
         health.MarkAccepting();
 
         await shutdown.Completion.ConfigureAwait(false);
+        var leftovers = runner.KillAll();
+        if (leftovers > 0)
+            log.Warning("Killed {Count} functions still running after write_timeout.", leftovers);
         return 0;
     }
 

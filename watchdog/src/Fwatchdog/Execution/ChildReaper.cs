@@ -53,6 +53,18 @@ internal sealed unsafe class ChildReaper
         }
     }
 
+    /// <summary>SIGKILL to every function group still running: the watchdog is leaving.</summary>
+    public int KillAll()
+    {
+        var killed = 0;
+        foreach (var function in _functions.Values)
+        {
+            if (function.SignalGroup(LibC.SIGKILL))
+                killed++;
+        }
+        return killed;
+    }
+
     private void Run()
     {
         var info = stackalloc byte[LibC.SigInfoSize];

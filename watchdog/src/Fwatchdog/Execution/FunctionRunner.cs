@@ -39,5 +39,8 @@ public sealed class FunctionRunner : IDisposable
         return new FunctionRun(process, _killGrace, standardErrorLine);
     }
 
+    /// <summary>Kills every function still running; returns how many there were.</summary>
+    public int KillAll() => _reaper.KillAll();
+
     public void Dispose() => _launcher.Dispose();
 }
