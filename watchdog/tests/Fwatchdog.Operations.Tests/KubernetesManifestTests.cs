@@ -65,13 +65,21 @@ public sealed class KubernetesManifestTests
     [Fact]
     public void Readiness_fails_within_healthcheck_interval_so_traffic_leaves_before_the_listener_closes()
     {
-        var probe = Container.Map("readinessProbe");
-        // Kubernetes' defaults when unset: every 10s, 3 failures.
-        var period = int.Parse(probe.TextOrNull("periodSeconds") ?? "10", CultureInfo.InvariantCulture);
-        var failures = int.Parse(probe.TextOrNull("failureThreshold") ?? "3", CultureInfo.InvariantCulture);
+        var (period, failures) = ProbeTiming(Container.Map("readinessProbe"));
 
         Assert.True(TimeSpan.FromSeconds(period * failures) <= Settings.HealthcheckInterval,
             $"readiness needs {period * failures}s to fail, healthcheck_interval is {Settings.HealthcheckInterval.TotalSeconds}s.");
+    }
+
+    [Fact]
+    public void Liveness_does_not_fail_before_a_draining_watchdog_has_had_its_shutdown_time()
+    {
+        // /_/health is 503 for the whole shutdown; a kubelet that keeps probing a terminating pod
+        // must not reach the failure threshold and restart the container mid-drain.
+        var (period, failures) = ProbeTiming(Container.Map("livenessProbe"));
+
+        Assert.True(TimeSpan.FromSeconds(period * failures) > Settings.ShutdownBudget,
+            $"liveness fails after {period * failures}s, the shutdown may take {Settings.ShutdownBudget.TotalSeconds}s.");
     }
 
     [Fact]
@@ -101,6 +109,11 @@ public sealed class KubernetesManifestTests
         Assert.Equal(Settings.Port, targets.GetValueOrDefault(8080));
         Assert.Equal(Settings.MetricsPort, targets.GetValueOrDefault(8081));
     }
+
+    /// <summary>periodSeconds and failureThreshold, with Kubernetes' defaults (10s, 3) when unset.</summary>
+    private static (int Period, int Failures) ProbeTiming(YamlMappingNode probe) =>
+        (int.Parse(probe.TextOrNull("periodSeconds") ?? "10", CultureInfo.InvariantCulture),
+         int.Parse(probe.TextOrNull("failureThreshold") ?? "3", CultureInfo.InvariantCulture));
 
     /// <summary>containerPort by name (unnamed ports keyed by their number).</summary>
     private Dictionary<string, int> ContainerPorts() =>

@@ -37,6 +37,8 @@ public sealed class ShutdownTimelineTests
         // At once: the orchestrator is told to stop routing here.
         using (var health = await watchdog.Client.GetAsync("/_/health"))
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        using (var ready = await watchdog.Client.GetAsync("/_/ready"))
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         await watchdog.WaitForLineAsync("Removing lock-file", Limits.Quick);
         Assert.False(File.Exists(watchdog.LockFilePath), "The lock file outlived SIGTERM, so --run-healthcheck still passes.");
 
