@@ -16,6 +16,10 @@ mkdir "$context/artifacts"
 cp "$binary" "$context/artifacts/fwatchdog"
 chmod 0755 "$context/artifacts/fwatchdog"
 
+previous=$("$docker_cli" image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
 # The classic builder keeps the build to the stages up to --target, the only way to skip the SDK.
 DOCKER_BUILDKIT=0 "$docker_cli" build --quiet --target prebuilt -f "$repo/docker/Dockerfile" -t "$tag" "$context" >/dev/null
+# The image this tag named before (an older binary) is left untagged: remove it unless in use.
+current=$("$docker_cli" image inspect --format '{{.Id}}' "$tag")
+if [[ -n "$previous" && "$previous" != "$current" ]]; then "$docker_cli" rmi "$previous" >/dev/null 2>&1 || true; fi
 echo "build-image: $tag ($(du -k "$binary" | cut -f1) KiB binary)"

@@ -6,9 +6,10 @@
 #   fwatchdog-local/python3        minbase + python3                 (python:3-slim)
 #   fwatchdog-local/nodejs         minbase + nodejs (Debian's 18.x)  (node:20-slim)
 #   fwatchdog-local/dotnet-sdk     minbase + clang + the host's .NET SDK + the NuGet packages the
-#                                  csharp template restores, offline (mcr.microsoft.com/dotnet/sdk)
+#                                  csharp template and the watchdog restore for a Native AOT
+#                                  publish, so both build offline   (mcr.microsoft.com/dotnet/sdk)
 # Each is tagged :<key> and :latest, the key hashing this folder's scripts (and, for the SDK, its
-# version and the template's project files); an image whose key tag exists is not rebuilt, so a
+# version and the project files whose packages it holds); an image whose key tag exists is not rebuilt, so a
 # warm run costs a few `docker image inspect` calls. Needs root (debootstrap, chroot).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,9 +18,11 @@ repo=$(cd "$here/../.." && pwd)
 source "$here/lib.sh"
 
 csharp_template=$repo/classic-templates/template/csharp
+watchdog_project=$repo/watchdog/src/Fwatchdog
 cache=${FWATCHDOG_IMAGE_CACHE:-/var/cache/fwatchdog-images}
 key=$(cat "$here/build.sh" "$here/lib.sh" | sha256sum | cut -c1-12)
-sdk_key=$( { echo "$key"; dotnet --version; cat "$csharp_template"/*.csproj "$csharp_template"/function/*.csproj; } \
+sdk_key=$( { echo "$key"; dotnet --version; cat "$csharp_template"/*.csproj "$csharp_template"/function/*.csproj \
+  "$here/seed-nuget.sh" "$watchdog_project"/*.csproj; } \
   | sha256sum | cut -c1-12)
 
 wanted=(busybox debian-slim python3 nodejs dotnet-sdk)
@@ -68,7 +71,7 @@ build_dotnet_sdk() {
   cp -a "$work/minbase" "$rootfs"
   add_packages "$rootfs" clang lld zlib1g-dev libc6-dev libstdc++6 ca-certificates
   slim_rootfs "$rootfs"
-  bash "$here/seed-nuget.sh" "$csharp_template" "$rootfs/root/.nuget/packages"
+  bash "$here/seed-nuget.sh" "$rootfs/root/.nuget/packages" "$csharp_template" "$watchdog_project"
   # No package source inside: a restore finds everything in the seeded global packages folder.
   mkdir -p "$rootfs/root/.nuget/NuGet"
   printf '<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <packageSources>\n    <clear />\n  </packageSources>\n</configuration>\n' \

@@ -63,4 +63,13 @@ import_rootfs() {
   tar --numeric-owner -c -C "$rootfs" . "${tar_extra[@]}" \
     | "$docker_cli" import "${changes[@]}" - "$name:$key" >/dev/null
   "$docker_cli" tag "$name:$key" "$name:latest"
+  remove_other_keys "$name" "$key"
+}
+
+# An image made by an older version of these scripts is never used again; the SDK one is 1.5 GB.
+remove_other_keys() {
+  local name=$1 key=$2 tag
+  for tag in $("$docker_cli" image ls "$name" --format '{{.Tag}}'); do
+    [[ $tag == "$key" || $tag == latest ]] || "$docker_cli" rmi "$name:$tag" >/dev/null || true
+  done
 }

@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# seed-nuget.sh TEMPLATE_DIR PACKAGES_DIR
-# Fills PACKAGES_DIR (a NuGet global packages folder) with exactly what the csharp template's
-# Native AOT publish restores, so the SDK image builds handlers without any package source.
-# Packages come from the host's own global packages folder when it has them (no network), else
-# from the host's configured sources. The template is restored from a copy so that no
-# Directory.Build.props of this repository leaks into it.
+# seed-nuget.sh PACKAGES_DIR PROJECT_DIR...
+# Fills PACKAGES_DIR (a NuGet global packages folder) with exactly what a Native AOT publish of
+# each project restores (the csharp template, the watchdog itself), so the SDK image builds them
+# without any package source. Packages come from the host's own global packages folder when it
+# has them (no network), else from the host's configured sources. Each project is restored from a
+# copy, so no obj/ appears in the working tree and no Directory.Build.props of this repository
+# leaks in.
 set -euo pipefail
-template=$1 packages=$2
+packages=$1; shift
 work=$(mktemp -d "${TMPDIR:-/tmp}/fwatchdog-seed.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cp -r "$template/." "$work/"
-# An empty props file stops MSBuild searching parent folders for one.
-echo '<Project />' >"$work/Directory.Build.props"
-
 host_packages=$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: *//p')
-restore() { dotnet restore "$work/App.csproj" -r linux-x64 --packages "$packages" -p:NuGetAudit=false "$@" >"$work/restore.log" 2>&1; }
-if ! restore --source "${host_packages%/}"; then
-  echo "seed-nuget: host package cache incomplete, restoring from the configured sources"
-  restore || { cat "$work/restore.log" >&2; exit 1; }
-fi
+
+for project_dir in "$@"; do
+  copy=$work/$(basename "$project_dir")
+  cp -r "$project_dir/." "$copy/"
+  rm -rf "$copy/bin" "$copy/obj"
+  echo '<Project />' >"$copy/Directory.Build.props" # an empty one stops MSBuild looking further up
+  for project in "$copy"/*.csproj; do
+    restore() { dotnet restore "$project" -r linux-x64 -p:PublishAot=true -p:NuGetAudit=false --packages "$packages" "$@" >"$work/restore.log" 2>&1; }
+    if ! restore --source "${host_packages%/}"; then
+      echo "seed-nuget: $(basename "$project"): host package cache incomplete, restoring from the configured sources"
+      restore || { cat "$work/restore.log" >&2; exit 1; }
+    fi
+  done
+done
