@@ -33,7 +33,7 @@ public sealed class JsonLogFormatter : ITextFormatter
             }
             foreach (var (name, value) in logEvent.Properties)
             {
-                if (Array.IndexOf(RequestFields, name) < 0)
+                if (Array.IndexOf(RequestFields, name) < 0 && name != LogFields.Verbatim)
                     WriteProperty(json, name, value);
             }
             if (logEvent.Exception is not null)

@@ -9,4 +9,7 @@ public static class LogFields
     public const string Status = "status";
     public const string Duration = "duration";
     public const string Bytes = "bytes";
+
+    /// <summary>Marks a line the text format writes as it is, without time or call id (prefix_logs=false).</summary>
+    public const string Verbatim = "verbatim";
 }

@@ -11,6 +11,12 @@ public sealed class TextLogFormatter : ITextFormatter
 {
     public void Format(LogEvent logEvent, TextWriter output)
     {
+        if (logEvent.Properties.ContainsKey(LogFields.Verbatim))
+        {
+            MessageRenderer.Render(logEvent, output);
+            output.Write('\n');
+            return;
+        }
         output.Write(logEvent.Timestamp.ToString("yyyy/MM/dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
         output.Write(' ');
         MessageRenderer.Render(logEvent, output);

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text;
+using Fwatchdog.Configuration;
+using Fwatchdog.Execution;
+using Fwatchdog.Telemetry;
+using Microsoft.AspNetCore.Http;
+
+namespace Fwatchdog.Http;
+
+/// <summary>
+/// mode=classic, the Go watchdog's contract: hold the output until the process ends (spilling to
+/// disk past max_buffer_bytes), then answer 200 with it, 500 with "exit status N" before it, or
+/// 408 "Killed process." — and write that answer within write_timeout.
+/// </summary>
+internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics metrics, RequestInput input)
+{
+    private static readonly byte[] KilledBody = "Killed process.\n"u8.ToArray();
+
+    public async Task RespondAsync(FunctionCall call)
+    {
+        var context = call.Context;
+        var response = context.Response;
+        using var output = new SpillBuffer(options.MaxBufferBytes, options.TempDirectory);
+        var outcome = await call.Run.CompleteAsync(call.Input, output, call.Timeout, context.RequestAborted).ConfigureAwait(false);
+        var seconds = call.ElapsedSeconds;
+        OutcomeMetrics.Record(metrics, outcome, seconds);
+
+        switch (outcome.End)
+        {
+            case RunEnd.Exited when outcome.Exit.Success:
+                ResponseHeaders.SetContentType(context, options);
+                response.Headers["X-Duration-Seconds"] = seconds.ToString("F6", CultureInfo.InvariantCulture);
+                response.StatusCode = StatusCodes.Status200OK;
+                response.ContentLength = output.Length;
+                await WriteAsync(context, output, prefix: null, call.Log).ConfigureAwait(false);
+                if (options.WriteDebug)
+                    call.Log.Output(output.SpilledToDisk ? $"({output.Length} bytes of output, spilled to disk)" : $"({output.Length} bytes of output)");
+                call.Log.Wrote(output.Length, seconds, StatusCodes.Status200OK);
+                break;
+
+            case RunEnd.Exited:
+                var status = Encoding.UTF8.GetBytes(outcome.Exit + "\n");
+                call.Log.Failed(outcome.Exit.ToString(), output.Length, seconds, StatusCodes.Status500InternalServerError);
+                response.StatusCode = StatusCodes.Status500InternalServerError;
+                response.ContentType = PlainText.ContentType;
+                response.ContentLength = status.Length + output.Length;
+                await WriteAsync(context, output, status, call.Log).ConfigureAwait(false);
+                break;
+
+            case RunEnd.TimedOut:
+                call.Log.TimedOut(options.FunctionProcess, GoDuration.Format(call.Timeout), seconds);
+                response.StatusCode = StatusCodes.Status408RequestTimeout;
+                response.ContentType = PlainText.ContentType;
+                response.ContentLength = KilledBody.Length;
+                await response.Body.WriteAsync(KilledBody, context.RequestAborted).ConfigureAwait(false);
+                break;
+
+            case RunEnd.InputFailed:
+                await input.ReportFailureAsync(context, outcome.Error, call.Log).ConfigureAwait(false);
+                break;
+
+            case RunEnd.OutputFailed:
+                call.Log.Error("Could not hold the function's output: {error}. Check free space in {directory} or raise max_buffer_bytes.",
+                    outcome.Error?.Message, options.TempDirectory);
+                await PlainText.WriteAsync(context, StatusCodes.Status500InternalServerError, "Could not buffer the function's output.\n").ConfigureAwait(false);
+                break;
+
+            case RunEnd.Aborted:
+                call.Log.Warning("Client went away after {duration:F6}s; the function was killed.", seconds);
+                break;
+        }
+    }
+
+    private async Task WriteAsync(HttpContext context, SpillBuffer output, byte[]? prefix, RequestLog log)
+    {
+        using var writeDeadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        writeDeadline.CancelAfter(options.WriteTimeout);
+        try
+        {
+            if (prefix is not null)
+                await context.Response.Body.WriteAsync(prefix, writeDeadline.Token).ConfigureAwait(false);
+            await output.ReplayToAsync(context.Response.Body, writeDeadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            log.Warning("Writing the response took longer than write_timeout ({timeout}); the connection was closed.", GoDuration.Format(options.WriteTimeout));
+            context.Abort();
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            log.Warning("Client went away while the response was written: {error}", e.Message);
+        }
+    }
+}
