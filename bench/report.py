@@ -74,6 +74,8 @@ def derive(tree):
             run["ok_per_second"] = (run["requests"] - run["status_errors"]) / seconds
             run["socket_errors"] = sum(run[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
             run["ratio_to_ceiling"] = run["ok_per_second"] / best if best else None
+            if run.get("requests") and "cpu_seconds" in run:
+                run["cpu_us_per_request"] = run["cpu_seconds"] * 1e6 / run["requests"]
         wd["targets"] = targets_for(wd, best, ceiling["single_spawn_p50_ms"], tree["meta"])
     return {"meta": tree.get("meta", {}), "ceiling": ceiling, "watchdogs": watchdogs}
 
@@ -122,6 +124,17 @@ def us_to_ms(us):
 
 # --- the table -----------------------------------------------------------------------------------
 
+def least_cpu_per_spawn(ceiling):
+    """The cheapest spawn seen in any pass: CPU cost is what load distorts least, noise only adds."""
+    costs = [run.get("cpu_us_per_spawn") for runs in ceiling.get("passes", {}).values() for run in runs.values()]
+    return min((c for c in costs if c), default=None)
+
+
+def cpu_ratio(run, ceiling):
+    spawn = least_cpu_per_spawn(ceiling)
+    return run.get("cpu_us_per_request") / spawn if spawn and run.get("cpu_us_per_request") else None
+
+
 def num(value, digits=2):
     if value is None:
         return "-"
@@ -168,6 +181,7 @@ def rows_for(report):
     for threads in (1, 2, 8):
         runs = " / ".join(f"{name} {num(runs.get(f't{threads}', {}).get('per_second'))}" for name, runs in passes.items())
         yield (f"{threads} thread{'s' if threads > 1 else ''}: spawns/s", {main: runs}, "", "")
+    yield ("CPU per spawn, spawner + cat (least of runs)", {main: f"{num(least_cpu_per_spawn(ceiling))} us"}, "", "")
     yield ("ceiling = best of the above", {main: f"{num(ceiling.get('best_per_second'))} /s"}, "", "")
 
     yield (f"Watchdog, fprocess=cat, wrk POST {meta.get('body_bytes')} B, {meta.get('duration_s')} s per run",)
@@ -188,6 +202,9 @@ def rows_for(report):
             yield with_target(f"{conns}: p50 / p99 (target on p99)", "p99, 64 conns", lat)
         else:
             yield (f"{conns}: p50 / p99", per_wd(lat), "", "")
+        cpu = lambda wd, key=key: (f"{num(wd.get(key, {}).get('cpu_us_per_request'))} us "
+                                   f"(x{num(cpu_ratio(wd.get(key, {}), ceiling))})")
+        yield (f"{conns}: CPU per request, watchdog + cat (x spawn)", per_wd(cpu), "", "")
         errors = lambda wd, key=key: (f"{wd.get(key, {}).get('status_errors', '-')} / "
                                       f"{wd.get(key, {}).get('socket_errors', '-')}")
         yield (f"{conns}: non-2xx / socket errors", per_wd(errors), "", "")

@@ -108,6 +108,11 @@ record_pairs() {
   return 0
 }
 
+# CPU clock ticks used by a process and the children it has reaped (utime stime cutime cstime):
+# the watchdog reaps every function process, so this is watchdog plus `cat` CPU.
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }'; }
+clock_ticks_per_second=$(getconf CLK_TCK)
+
 rss_kib() { awk -v field="$2:" '$1 == field { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
 
 # --- watchdog lifecycle --------------------------------------------------------------------------
@@ -181,7 +186,7 @@ run_wrk() { # key connections seconds
 }
 
 measure_throughput() { # label binary
-  local label=$1 binary=$2 connections peak
+  local label=$1 binary=$2 connections peak ticks_before
   if ! start_watchdog "$binary" "$label-cat" cat; then record "wd.$label.error" "did not start"; return 1; fi
   sleep 0.3 # let start-up allocations settle before calling it idle
   record "wd.$label.idle_rss_kib" "$(rss_kib "$wd_pid" VmRSS)"
@@ -193,7 +198,10 @@ measure_throughput() { # label binary
       if reset_peak_rss "$wd_pid"; then record "wd.$label.peak_scope" "64-connection run"
       else record "wd.$label.peak_scope" "whole process life"; fi
     fi
+    ticks_before=$(cpu_ticks "$wd_pid")
     run_wrk "wd.$label.c$connections" "$connections" "$duration"
+    record "wd.$label.c$connections.cpu_seconds" \
+      "$(awk -v a="$ticks_before" -v b="$(cpu_ticks "$wd_pid")" -v hz="$clock_ticks_per_second" 'BEGIN { print (b - a) / hz }')"
   done
   peak=$(rss_kib "$wd_pid" VmHWM)
   record "wd.$label.peak_rss_c64_kib" "$peak"

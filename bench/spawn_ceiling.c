@@ -4,7 +4,8 @@
  * Each thread loops: posix_spawnp("cat") with stdin and stdout on pipes, write a small body,
  * close stdin, read stdout to EOF, waitpid. That is exactly the work the classic watchdog does per
  * request, minus HTTP. The per-spawn latencies give the single-thread time per spawn; the total
- * over all threads gives the throughput ceiling.
+ * over all threads gives the throughput ceiling, and CPU time (ours plus the reaped children's) per
+ * spawn gives a cost figure that other load on the machine hardly disturbs.
  *
  * usage: spawn_ceiling <threads> <seconds> <body-bytes>
  * prints one line of key=value pairs (times in microseconds) for bench/run.sh to parse.
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -149,9 +151,17 @@ int main(int argc, char **argv)
         for (long j = 0; j < workers[i].count; j++) all[k++] = workers[i].latencies_us[j];
     qsort(all, (size_t)total, sizeof(double), compare_doubles);
 
+    /* CPU spent by us and by every cat we reaped: unlike spawns/s, barely moved by other load. */
+    struct rusage self, children;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    double cpu_us = 0;
+    struct timeval *times[] = { &self.ru_utime, &self.ru_stime, &children.ru_utime, &children.ru_stime };
+    for (int i = 0; i < 4; i++) cpu_us += times[i]->tv_sec * 1e6 + times[i]->tv_usec;
+
     double p50 = total ? all[total / 2] : 0;
     double p99 = total ? all[(long)(total * 0.99)] : 0;
-    printf("threads=%d spawns=%ld failed=%ld seconds=%.3f per_second=%.1f p50_us=%.1f p99_us=%.1f\n",
-           threads, total, failed, elapsed_s, total / elapsed_s, p50, p99);
+    printf("threads=%d spawns=%ld failed=%ld seconds=%.3f per_second=%.1f p50_us=%.1f p99_us=%.1f cpu_us_per_spawn=%.1f\n",
+           threads, total, failed, elapsed_s, total / elapsed_s, p50, p99, total ? cpu_us / total : 0);
     return total > 0 ? 0 : 1;
 }
