@@ -99,8 +99,10 @@ internal sealed unsafe class ChildReaper
                 continue;
             }
 
-            function.CompleteExit(Reap);
-            _functions.TryRemove(pid, out _);
+            var status = function.Reap(Reap);
+            // Only this entry: once reaped, the PID may already belong to a newer function.
+            _functions.TryRemove(new KeyValuePair<int, FunctionProcess>(pid, function));
+            function.PublishExit(status);
         }
     }
 

@@ -36,20 +36,21 @@ internal sealed class FunctionProcess : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="reap"/> while no one can signal the group, then publishes the exit. The
-    /// leader is still a zombie when this starts, so killing its group here cannot hit a stranger.
+    /// Kills what is left of the group and reaps the leader while no one can signal the group. The
+    /// leader is still a zombie when this starts, so killing its group cannot hit a stranger.
     /// </summary>
-    internal void CompleteExit(Func<int, ExitStatus> reap)
+    internal ExitStatus Reap(Func<int, ExitStatus> reap)
     {
-        ExitStatus status;
         lock (_signalGate)
         {
             LibC.kill(-Id, LibC.SIGKILL);
-            status = reap(Id);
+            var status = reap(Id);
             _reaped = true;
+            return status;
         }
-        _exit.TrySetResult(status);
     }
+
+    internal void PublishExit(ExitStatus status) => _exit.TrySetResult(status);
 
     public void Dispose()
     {
