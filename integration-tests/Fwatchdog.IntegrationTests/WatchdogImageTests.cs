@@ -1,57 +1,64 @@
 using System.Security.Cryptography;
-using System.Text.Json;
-using Docker.DotNet.Models;
+using System.Text;
 using Fwatchdog.IntegrationTests.Docker;
 using Fwatchdog.IntegrationTests.Fixtures;
 using Fwatchdog.IntegrationTests.Support;
 
 namespace Fwatchdog.IntegrationTests;
 
-/// <summary>fwatchdog:dev as docker/build-image.sh makes it: one layer holding /fwatchdog only.</summary>
+/// <summary>
+/// docker/Dockerfile both ways: fwatchdog:dev as docker/build-image.sh makes it from the
+/// published binary, and the default multi-stage build from source in the SDK image. Either is
+/// one layer holding /fwatchdog and nothing else.
+/// </summary>
 [Collection(DockerCollection.Name)]
 public sealed class WatchdogImageTests(DockerEnvironment environment)
 {
     [Fact]
-    public async Task Image_is_one_layer_holding_only_the_published_binary()
+    public async Task Dev_image_is_one_layer_holding_only_the_published_binary()
     {
-        var saved = await SavedImage.ReadAsync(environment.Docker, DockerEnvironment.WatchdogImage);
+        var binary = AssertOnlyTheBinary(await SavedImage.ReadAsync(environment.Docker, DockerEnvironment.WatchdogImage));
 
-        var layer = Assert.Single(saved.Layers);
-        var entry = Assert.Single(layer);
-        Assert.Equal("fwatchdog", entry.Name.TrimStart('.', '/'));
-        Assert.True(entry.Mode.HasFlag(UnixFileMode.OtherExecute), "/fwatchdog is not executable");
-        Assert.Equal(Sha256(await File.ReadAllBytesAsync(RepositoryPaths.WatchdogBinary)), Sha256(entry.Content));
-        Assert.Equal(["/fwatchdog"], saved.Config.RootElement.GetProperty("config").GetProperty("Entrypoint")
-            .EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(Sha256(await File.ReadAllBytesAsync(RepositoryPaths.WatchdogBinary)), Sha256(binary.Content));
     }
 
     [Fact]
-    public async Task Binary_runs_alone_in_the_image_and_prints_its_version()
+    public async Task Dev_image_binary_runs_alone_and_prints_its_version()
     {
-        var docker = environment.Docker;
-        var created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
-        {
-            Image = DockerEnvironment.WatchdogImage,
-            Cmd = ["--version"],
-            Labels = new Dictionary<string, string> { [ImageBuilder.Label] = "true" },
-            HostConfig = new HostConfig { NetworkMode = "host" },
-        });
-        try
-        {
-            await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var exit = await docker.Containers.WaitContainerAsync(created.ID, deadline.Token);
-            using var logs = await docker.Containers.GetContainerLogsAsync(created.ID, tty: false,
-                new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }, deadline.Token);
-            var (stdout, _) = await logs.ReadOutputToEndAsync(deadline.Token);
+        var (exitCode, stdout) = await OneShotContainer.RunAsync(environment.Docker, DockerEnvironment.WatchdogImage, "--version");
 
-            Assert.Equal(0, exit.StatusCode);
-            Assert.StartsWith("Version: ", stdout);
-        }
-        finally
-        {
-            await docker.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true });
-        }
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith("Version: ", stdout);
+    }
+
+    [Fact]
+    public async Task Default_build_compiles_the_watchdog_in_the_sdk_image()
+    {
+        // The API's classic builder also runs the `prebuilt` stage, which wants this file; a
+        // placeholder shows the image's binary really came out of the SDK stage.
+        var placeholder = Encoding.ASCII.GetBytes("placeholder, not a program\n");
+        var image = await environment.BuildAsync("watchdog-from-source",
+            () => BuildContext.Of(RepositoryPaths.Root, ["docker/Dockerfile", "Directory.Build.props", "watchdog/src"],
+                new Dictionary<string, byte[]> { ["artifacts/fwatchdog"] = placeholder }),
+            "docker/Dockerfile",
+            new Dictionary<string, string> { ["SDK_IMAGE"] = "fwatchdog-local/dotnet-sdk:latest" });
+
+        var binary = AssertOnlyTheBinary(await SavedImage.ReadAsync(environment.Docker, image));
+        Assert.NotEqual(placeholder, binary.Content);
+        var (exitCode, stdout) = await OneShotContainer.RunAsync(environment.Docker, image, "--version");
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith("Version: ", stdout);
+    }
+
+    private static SavedImage.Entry AssertOnlyTheBinary(SavedImage image)
+    {
+        var layer = Assert.Single(image.Layers);
+        var entry = Assert.Single(layer);
+        Assert.Equal("fwatchdog", entry.Name.TrimStart('.', '/'));
+        Assert.True(entry.Mode.HasFlag(UnixFileMode.OtherExecute), "/fwatchdog is not executable");
+        Assert.Equal(["/fwatchdog"], image.Config.RootElement.GetProperty("config").GetProperty("Entrypoint")
+            .EnumerateArray().Select(e => e.GetString()));
+        return entry;
     }
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -16,7 +16,11 @@ public sealed class ImageBuilder(DockerClient docker)
 
     public const string Label = "fwatchdog.integration-test";
 
-    public async Task BuildAsync(string contextFolder, string tag, IDictionary<string, string> buildArgs, TimeSpan timeout)
+    public Task BuildAsync(string contextFolder, string tag, IDictionary<string, string> buildArgs, TimeSpan timeout) =>
+        BuildAsync(() => BuildContext.FromFolder(contextFolder), "Dockerfile", tag, buildArgs, timeout);
+
+    public async Task BuildAsync(Func<Stream> context, string dockerfile, string tag, IDictionary<string, string> buildArgs,
+        TimeSpan timeout)
     {
         await _oneAtATime.WaitAsync();
         try
@@ -36,17 +40,18 @@ public sealed class ImageBuilder(DockerClient docker)
             });
             try
             {
-                await using var context = BuildContext.FromFolder(contextFolder);
+                await using var contents = context();
                 await docker.Images.BuildImageFromDockerfileAsync(
                     new ImageBuildParameters
                     {
+                        Dockerfile = dockerfile,
                         Tags = new List<string> { tag },
                         BuildArgs = buildArgs,
                         Labels = new Dictionary<string, string> { [Label] = "true" },
                         Remove = true,
                         ForceRemove = true,
                     },
-                    context, authConfigs: null, headers: null, progress, cancel.Token);
+                    contents, authConfigs: null, headers: null, progress, cancel.Token);
             }
             finally
             {
@@ -61,7 +66,7 @@ public sealed class ImageBuilder(DockerClient docker)
             string log;
             lock (output) log = string.Join("\n", output.TakeLast(40));
             if (errors.Count > 0)
-                throw new InvalidOperationException($"Building {tag} from {contextFolder} failed: {string.Join("; ", errors)}\n{log}");
+                throw new InvalidOperationException($"Building {tag} failed: {string.Join("; ", errors)}\n{log}");
             await docker.Images.InspectImageAsync(tag); // throws if the build silently produced nothing
         }
         finally

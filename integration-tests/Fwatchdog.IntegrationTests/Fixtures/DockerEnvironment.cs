@@ -47,15 +47,19 @@ public sealed class DockerEnvironment : IAsyncLifetime
         }
     }
 
+    /// <summary>Builds an image this run owns (removed at the end) and returns its tag.</summary>
+    public async Task<string> BuildAsync(string name, Func<Stream> context, string dockerfile, IDictionary<string, string> buildArgs)
+    {
+        var tag = $"fwatchdog-it/{name}:{_runId}";
+        await _builder!.BuildAsync(context, dockerfile, tag, buildArgs, TimeSpan.FromMinutes(10));
+        return tag;
+    }
+
     public Task<RunningContainer> StartAsync(string image, IReadOnlyDictionary<string, string>? environment = null,
         long? memoryLimitBytes = null) => RunningContainer.StartAsync(Docker, image, environment, memoryLimitBytes);
 
-    private async Task<string> BuildTemplateAsync(Template template)
-    {
-        var tag = $"fwatchdog-it/{template.Name}:{_runId}";
-        await _builder!.BuildAsync(template.Folder, tag, template.BuildArgs(WatchdogImage), TimeSpan.FromMinutes(10));
-        return tag;
-    }
+    private Task<string> BuildTemplateAsync(Template template) =>
+        BuildAsync(template.Name, () => BuildContext.FromFolder(template.Folder), "Dockerfile", template.BuildArgs(WatchdogImage));
 
     private async Task RemoveLeftoversAsync()
     {
