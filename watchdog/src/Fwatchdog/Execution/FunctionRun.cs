@@ -183,8 +183,11 @@ public sealed class FunctionRun : IDisposable
         }
     }
 
+    /// <summary>Also the last line of defence: a run abandoned by an exception never leaves its group running.</summary>
     public void Dispose()
     {
+        if (!_process.Exited.IsCompleted)
+            _process.SignalGroup(LibC.SIGKILL);
         _killTimer?.Dispose();
         _stop.Dispose();
         _process.Dispose();
