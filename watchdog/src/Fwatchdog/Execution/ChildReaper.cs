@@ -20,15 +20,12 @@ internal sealed unsafe class ChildReaper
     private readonly ConcurrentDictionary<int, FunctionProcess> _functions = new();
     private readonly ReaderWriterLockSlim _spawnLock = new(LockRecursionPolicy.NoRecursion);
     private readonly SemaphoreSlim _childSpawned = new(0);
-    private long _orphansReaped;
 
     public ChildReaper()
     {
         var thread = new Thread(Run) { IsBackground = true, Name = "child-reaper" };
         thread.Start();
     }
-
-    public long OrphansReaped => Interlocked.Read(ref _orphansReaped);
 
     /// <summary>Asks the kernel to re-parent orphaned descendants to us (PID 1 gets them anyway).</summary>
     public static bool BecomeSubreaper() =>
@@ -95,7 +92,6 @@ internal sealed unsafe class ChildReaper
             if (function is null)
             {
                 Reap(pid);
-                Interlocked.Increment(ref _orphansReaped);
                 continue;
             }
 

@@ -30,8 +30,6 @@ public sealed class FunctionRun : IDisposable
         _standardErrorLine = standardErrorLine;
     }
 
-    public int ProcessId => _process.Id;
-
     /// <param name="input">Copied to stdin, then stdin is closed; null closes stdin at once.</param>
     /// <param name="output">Receives stdout (and stderr when combined) as it is produced.</param>
     /// <param name="timeout">Zero for none.</param>

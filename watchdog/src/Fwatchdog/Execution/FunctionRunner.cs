@@ -29,8 +29,6 @@ public sealed class FunctionRunner : IDisposable
     /// <summary>True when orphaned descendants are re-parented to (and reaped by) the watchdog.</summary>
     public bool IsSubreaper { get; }
 
-    public long OrphansReaped => _reaper.OrphansReaped;
-
     /// <summary>Forks the function. Throws <see cref="FunctionStartException"/> when it cannot be started.</summary>
     /// <param name="standardErrorLine">Receives stderr lines when output is not combined.</param>
     public FunctionRun Start(IReadOnlyList<KeyValuePair<string, string>>? environment, Action<string>? standardErrorLine)

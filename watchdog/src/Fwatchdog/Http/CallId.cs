@@ -10,7 +10,6 @@ namespace Fwatchdog.Http;
 public static class CallId
 {
     public const string Header = "X-Call-Id";
-    public const string StartTimeHeader = "X-Start-Time";
 
     // Not RandomNumberGenerator: in the static binary its first use dlopens a crypto library into a
     // process with a statically linked libc, which corrupts thread-local state and crashes later.
