@@ -9,7 +9,9 @@ public static class DockerEngine
 
     public static async Task<DockerClient> ConnectAsync()
     {
-        var client = new DockerClientConfiguration(new Uri(SocketUri)).CreateClient();
+        // Long enough for the slowest call, an image build compiling Native AOT (each build also has
+        // its own deadline); the library's default of 100 s is not.
+        var client = new DockerClientConfiguration(new Uri(SocketUri), defaultTimeout: TimeSpan.FromMinutes(10)).CreateClient();
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

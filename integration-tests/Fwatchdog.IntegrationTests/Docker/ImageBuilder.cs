@@ -16,9 +16,6 @@ public sealed class ImageBuilder(DockerClient docker)
 
     public const string Label = "fwatchdog.integration-test";
 
-    public Task BuildAsync(string contextFolder, string tag, IDictionary<string, string> buildArgs, TimeSpan timeout) =>
-        BuildAsync(() => BuildContext.FromFolder(contextFolder), "Dockerfile", tag, buildArgs, timeout);
-
     public async Task BuildAsync(Func<Stream> context, string dockerfile, string tag, IDictionary<string, string> buildArgs,
         TimeSpan timeout)
     {
@@ -82,7 +79,7 @@ public sealed class ImageBuilder(DockerClient docker)
         {
             try { await docker.Images.DeleteImageAsync(_created[i], new ImageDeleteParameters { Force = true }); }
             catch (DockerImageNotFoundException) { } // removed already as the parent of a later one
-            catch (DockerApiException) { } // still shared with an image someone else made; not ours to force
+            catch (DockerApiException) { } // used by a container still running; cleanup goes on with the rest
         }
         _created.Clear();
     }
