@@ -69,7 +69,8 @@ build_nodejs() {
 build_dotnet_sdk() {
   local rootfs=$work/dotnet-sdk
   cp -a "$work/minbase" "$rootfs"
-  add_packages "$rootfs" clang lld zlib1g-dev libc6-dev libstdc++6 ca-certificates
+  # What the csharp template and docker/Dockerfile install into an SDK image that lacks clang.
+  add_packages "$rootfs" clang zlib1g-dev ca-certificates
   slim_rootfs "$rootfs"
   bash "$here/seed-nuget.sh" "$rootfs/root/.nuget/packages" "$csharp_template" "$watchdog_project"
   # No package source inside: a restore finds everything in the seeded global packages folder.
