@@ -19,7 +19,10 @@ internal sealed unsafe class ChildReaper
 {
     private readonly ConcurrentDictionary<int, FunctionProcess> _functions = new();
     private readonly ReaderWriterLockSlim _spawnLock = new(LockRecursionPolicy.NoRecursion);
-    private readonly SemaphoreSlim _childSpawned = new(0);
+    // A kernel wait without spinning: with no children the reaper sleeps here, and a spinning
+    // wait (SemaphoreSlim) cost tens of thousands of yields per second between requests.
+    private readonly AutoResetEvent _childSpawned = new(false);
+    private int _waitingForChildren;
 
     public ChildReaper()
     {
@@ -45,8 +48,8 @@ internal sealed unsafe class ChildReaper
         finally
         {
             _spawnLock.ExitReadLock();
-            if (_childSpawned.CurrentCount == 0)
-                _childSpawned.Release();
+            if (Volatile.Read(ref _waitingForChildren) == 1)
+                _childSpawned.Set();
         }
     }
 
@@ -72,7 +75,7 @@ internal sealed unsafe class ChildReaper
             {
                 var errno = Marshal.GetLastPInvokeError();
                 if (errno == LibC.ECHILD)
-                    _childSpawned.Wait(TimeSpan.FromSeconds(1)); // orphans can arrive without a spawn: look again soon
+                    WaitForChildren(info);
                 else if (errno != LibC.EINTR)
                     Thread.Sleep(100);
                 continue;
@@ -100,6 +103,20 @@ internal sealed unsafe class ChildReaper
             _functions.TryRemove(new KeyValuePair<int, FunctionProcess>(pid, function));
             function.PublishExit(status);
         }
+    }
+
+    /// <summary>
+    /// Sleeps until a spawn signals, after announcing it and checking once more, so a spawn between
+    /// the ECHILD and the announcement is not missed. Orphans can appear without a spawn (a function's
+    /// descendants re-parented to us), hence the one-second bound.
+    /// </summary>
+    private void WaitForChildren(byte* info)
+    {
+        Interlocked.Exchange(ref _waitingForChildren, 1);
+        if (LibC.waitid(LibC.P_ALL, 0, info, LibC.WEXITED | LibC.WNOWAIT | LibC.WNOHANG) != 0
+            && Marshal.GetLastPInvokeError() == LibC.ECHILD)
+            _childSpawned.WaitOne(TimeSpan.FromSeconds(1));
+        Interlocked.Exchange(ref _waitingForChildren, 0);
     }
 
     private static ExitStatus Reap(int pid)
