@@ -76,9 +76,12 @@ public sealed class EnvironmentConfiguration
         };
     }
 
-    private string TempDirectory()
+    private string TempDirectory() => TempDirectoryFrom(_getVariable);
+
+    /// <summary>$TMPDIR, else /tmp: where Go's os.TempDir() puts the lock file.</summary>
+    public static string TempDirectoryFrom(Func<string, string?> getVariable)
     {
-        var tmp = _getVariable("TMPDIR");
+        var tmp = getVariable("TMPDIR");
         return string.IsNullOrEmpty(tmp) ? "/tmp" : tmp;
     }
 

@@ -31,7 +31,7 @@ public sealed record WatchdogOptions
     public long MaxBufferBytes { get; init; } = 4 * 1024 * 1024;
     public required string TempDirectory { get; init; }
 
-    public string LockFilePath => Path.Combine(TempDirectory, ".lock");
+    public string LockFilePath => Lifecycle.LockFile.PathIn(TempDirectory);
 }
 
 /// <summary>The function's program and arguments, split from <c>fprocess</c> once.</summary>

@@ -34,13 +34,13 @@ public sealed class KestrelLogBridge(Serilog.ILogger log) : ILoggerFactory, ILog
                 return;
             if (eventId.Name == BadRequestEvent)
             {
-                log.Warning("Rejected a malformed request: {Reason}", exception?.Message ?? formatter(state, exception));
+                log.Warning("Rejected a malformed request: {reason}", exception?.Message ?? formatter(state, exception));
                 return;
             }
             if (logLevel < LogLevel.Warning)
                 return;
             var level = logLevel >= LogLevel.Error ? LogEventLevel.Error : LogEventLevel.Warning;
-            log.Write(level, exception, "{Message}", formatter(state, exception));
+            log.Write(level, exception, "{detail}", formatter(state, exception));
         }
     }
 }

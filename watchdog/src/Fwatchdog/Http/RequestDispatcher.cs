@@ -54,7 +54,7 @@ public sealed class RequestDispatcher(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.Error(e, "Unexpected error serving {Method} {Path}", context.Request.Method, context.Request.Path.Value);
+            log.Error(e, "Unexpected error serving {method} {path}", context.Request.Method, context.Request.Path.Value);
             if (!context.Response.HasStarted)
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             else

@@ -8,6 +8,8 @@ public sealed class LockFile(string path)
 {
     public string Path { get; } = path;
 
+    public static string PathIn(string directory) => System.IO.Path.Combine(directory, ".lock");
+
     public bool Exists => File.Exists(Path);
 
     /// <exception cref="IOException">With a message that names the path and the way out.</exception>

@@ -51,20 +51,20 @@ public sealed class ShutdownCoordinator : IDisposable
     {
         try
         {
-            _log.Information("{Signal}: no new connections in {Interval}", signal, GoDuration.Format(_options.HealthcheckInterval));
+            _log.Information("{signal}: no new connections in {interval}", signal, GoDuration.Format(_options.HealthcheckInterval));
             _health.MarkStopping();
             RemoveLockFile();
 
             await Task.Delay(_options.HealthcheckInterval).ConfigureAwait(false);
-            _log.Information("No new connections allowed, draining: {Requests} requests", _inflight.Current);
+            _log.Information("No new connections allowed, draining: {requests} requests", _inflight.Current);
 
             using var drainLimit = new CancellationTokenSource(_options.WriteTimeout);
             await _server.StopAsync(drainLimit.Token).ConfigureAwait(false);
-            _log.Information("Exiting. Active connections: {Connections}", _inflight.Current);
+            _log.Information("Exiting. Active connections: {connections}", _inflight.Current);
         }
         catch (Exception e)
         {
-            _log.Error(e, "Error in shutdown: {Error}", e.Message);
+            _log.Error(e, "Error in shutdown: {error}", e.Message);
         }
         finally
         {
@@ -76,14 +76,14 @@ public sealed class ShutdownCoordinator : IDisposable
     {
         if (_lockFile is null)
             return;
-        _log.Information("Removing lock-file : {Path}", _lockFile.Path);
+        _log.Information("Removing lock-file : {path}", _lockFile.Path);
         try
         {
             _lockFile.Remove();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _log.Warning("Unable to mark server as unhealthy: {Error}", e.Message);
+            _log.Warning("Unable to mark server as unhealthy: {error}", e.Message);
         }
     }
 

@@ -15,6 +15,9 @@ public sealed class JsonLogFormatter : ITextFormatter
     private static readonly string[] RequestFields =
         [LogFields.CallId, LogFields.Method, LogFields.Path, LogFields.Status, LogFields.Duration, LogFields.Bytes];
 
+    // Written by the formatter itself (or a marker only the text format reads): never twice.
+    private static readonly string[] ReservedFields = ["time", "level", "message", "exception", LogFields.Verbatim];
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public void Format(LogEvent logEvent, TextWriter output)
@@ -33,7 +36,7 @@ public sealed class JsonLogFormatter : ITextFormatter
             }
             foreach (var (name, value) in logEvent.Properties)
             {
-                if (Array.IndexOf(RequestFields, name) < 0 && name != LogFields.Verbatim)
+                if (Array.IndexOf(RequestFields, name) < 0 && Array.IndexOf(ReservedFields, name) < 0)
                     WriteProperty(json, name, value);
             }
             if (logEvent.Exception is not null)

@@ -1,0 +1,94 @@
+using System.Net.Sockets;
+using Fwatchdog.Configuration;
+using Fwatchdog.Execution;
+using Fwatchdog.Http;
+using Fwatchdog.Telemetry;
+using Serilog;
+
+namespace Fwatchdog.Lifecycle;
+
+/// <summary>
+/// Wires the parts together and runs them in the Go watchdog's order: log the timeouts, listen,
+/// write the lock file, accept work — then wait for SIGTERM's drain and leave nothing running.
+/// </summary>
+public static class WatchdogHost
+{
+    /// <returns>The process exit code.</returns>
+    public static async Task<int> RunAsync(WatchdogOptions options, IReadOnlyList<string> warnings, ILogger log)
+    {
+        log.Information("Version: {version}\tSHA: {commit}", BuildInfo.Version, BuildInfo.Commit);
+        foreach (var warning in warnings)
+            log.Warning("{warning}", warning);
+
+        var metrics = new PrometheusMetrics();
+        var limiter = new InflightLimiter(options.MaxInflight);
+        var lockFile = options.SuppressLock ? null : new LockFile(options.LockFilePath);
+        var health = new HealthState(lockFile);
+        using var runner = new FunctionRunner(options.Command, options.KillGrace, options.CombineOutput);
+        if (!runner.IsSubreaper)
+            log.Warning("Could not become a child subreaper; orphaned grandchildren of functions will be reaped by init instead.");
+
+        var dispatcher = new RequestDispatcher(
+            options.MetricsPort,
+            new FunctionEndpoint(options, runner, limiter, metrics, log),
+            new HealthEndpoints(health, limiter),
+            new MetricsEndpoint(metrics),
+            log);
+        await using var server = new WatchdogServer(options, dispatcher, new KestrelLogBridge(log));
+        using var shutdown = new ShutdownCoordinator(options, health, lockFile, limiter, server, log);
+
+        log.Information("Timeouts: read: {read} write: {write} hard: {hard} health: {health}.",
+            GoDuration.Format(options.ReadTimeout), GoDuration.Format(options.WriteTimeout),
+            GoDuration.Format(options.ExecTimeout), GoDuration.Format(options.HealthcheckInterval));
+        if (!await TryListenAsync(server, options, log).ConfigureAwait(false))
+            return 1;
+        if (!TryWriteLockFile(lockFile, log))
+            return 1;
+        health.MarkAccepting();
+
+        await shutdown.Completion.ConfigureAwait(false);
+        var leftovers = runner.KillAll();
+        if (leftovers > 0)
+            log.Warning("Killed {count} functions still running after write_timeout.", leftovers);
+        return 0;
+    }
+
+    private static async Task<bool> TryListenAsync(WatchdogServer server, WatchdogOptions options, ILogger log)
+    {
+        try
+        {
+            await server.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
+                                    || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            log.Error("Cannot listen on port {port} or metrics_port {metrics_port}: address already in use. Stop the other process or set port / metrics_port to free ports.",
+                options.Port, options.MetricsPort);
+            return false;
+        }
+        // Tests and scripts wait for this line: it is written once both ports accept connections.
+        log.Information("Listening on port: {port}", options.Port);
+        log.Information("Metrics listening on port: {metrics_port}", options.MetricsPort);
+        return true;
+    }
+
+    private static bool TryWriteLockFile(LockFile? lockFile, ILogger log)
+    {
+        if (lockFile is null)
+        {
+            log.Warning("Warning: \"suppress_lock\" is enabled. No automated health-checks will be in place for your function.");
+            return true;
+        }
+        log.Information("Writing lock-file to: {path}", lockFile.Path);
+        try
+        {
+            lockFile.Create();
+            return true;
+        }
+        catch (IOException e)
+        {
+            log.Error("{error}", e.Message);
+            return false;
+        }
+    }
+}
