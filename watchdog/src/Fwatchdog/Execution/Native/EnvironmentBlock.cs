@@ -41,7 +41,7 @@ internal sealed unsafe class EnvironmentBlock : IDisposable
         {
             var (name, value) = extra![i];
             pointers[count++] = strings;
-            strings += Encoding.UTF8.GetBytes(name, new Span<byte>(strings, int.MaxValue));
+            strings += Encoding.UTF8.GetBytes(name, new Span<byte>(strings, Encoding.UTF8.GetByteCount(name)));
             *strings++ = (byte)'=';
             strings += NativeStrings.Encode(value, strings, Encoding.UTF8.GetByteCount(value));
         }
