@@ -55,6 +55,11 @@ internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics
                 await response.Body.WriteAsync(KilledBody, context.RequestAborted).ConfigureAwait(false);
                 break;
 
+            case RunEnd.Aborted or RunEnd.InputFailed when call.InputTimedOut:
+                call.Log.Warning("Reading the request body took longer than read_timeout ({timeout}); the connection was closed and the function killed.",
+                    GoDuration.Format(options.ReadTimeout));
+                break;
+
             case RunEnd.InputFailed:
                 await input.ReportFailureAsync(context, outcome.Error, call.Log).ConfigureAwait(false);
                 break;

@@ -9,6 +9,9 @@ namespace Fwatchdog.Http;
 internal sealed record FunctionCall(HttpContext Context, FunctionRun Run, Stream? Input, TimeSpan Timeout, long Started, RequestLog Log)
 {
     public double ElapsedSeconds => Stopwatch.GetElapsedTime(Started).TotalSeconds;
+
+    /// <summary>The body was not read to its end within read_timeout, so the connection was closed.</summary>
+    public bool InputTimedOut => Input is ReadDeadlineStream { Expired: true };
 }
 
 /// <summary>How a run ended, as function_* metrics.</summary>

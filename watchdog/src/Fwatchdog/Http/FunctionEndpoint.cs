@@ -126,7 +126,6 @@ public sealed class FunctionEndpoint
                 else
                     await _classic.RespondAsync(call).ConfigureAwait(false);
             }
-            _input.ReportExpiredDeadline(input, log);
         }
         if (_options.DebugHeaders)
             LogHeaders(log, context.Response.Headers, "out");

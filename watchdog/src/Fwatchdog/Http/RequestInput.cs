@@ -25,13 +25,6 @@ internal sealed class RequestInput(WatchdogOptions options)
         return (new ReadDeadlineStream(request.Body, options.ReadTimeout, context.Abort), false);
     }
 
-    public void ReportExpiredDeadline(Stream? input, RequestLog log)
-    {
-        if (input is ReadDeadlineStream { Expired: true })
-            log.Warning("Reading the request body took longer than read_timeout ({timeout}); the connection was closed and the function killed.",
-                GoDuration.Format(options.ReadTimeout));
-    }
-
     public async Task ReportFailureAsync(HttpContext context, Exception? error, RequestLog log)
     {
         switch (error)

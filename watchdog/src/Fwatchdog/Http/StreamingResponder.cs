@@ -44,6 +44,7 @@ internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetri
         {
             RunEnd.Exited => outcome.Exit.ToString(),
             RunEnd.TimedOut => "Killed process.",
+            RunEnd.Aborted or RunEnd.InputFailed when call.InputTimedOut => "read_timeout reached while reading the request body",
             RunEnd.Aborted when writeDeadline.IsCancellationRequested => "write_timeout reached",
             RunEnd.Aborted => "client went away",
             RunEnd.InputFailed => $"reading the request failed: {outcome.Error?.Message}",

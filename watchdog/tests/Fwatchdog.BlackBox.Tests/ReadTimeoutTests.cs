@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using Fwatchdog.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Fwatchdog.BlackBox.Tests;
+
+/// <summary>read_timeout bounds the request body: a client that stalls mid-body is cut off and its function killed.</summary>
+public sealed class ReadTimeoutTests(ITestOutputHelper output) : WatchdogTest(output)
+{
+    [Fact]
+    public async Task A_stalled_body_closes_the_connection_after_read_timeout_and_kills_the_function()
+    {
+        using var pids = new PidFile();
+        await using var watchdog = await StartAsync($"sh -c 'echo $$ >> {pids.Path}; cat; sleep 3000'", ("read_timeout", "1s"));
+        using var socket = await RawHttp.ConnectAsync(watchdog.Port);
+
+        // Promise 100 bytes, send 10, then stall.
+        await socket.SendAsync(Encoding.ASCII.GetBytes("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n0123456789"), SocketFlags.None);
+        var function = Assert.Single(await pids.WaitForAsync(1, Limits.Quick));
+        var stalled = Stopwatch.StartNew();
+
+        var closed = await ReadUntilClosedAsync(socket, Limits.Exit);
+        Assert.True(closed, "the watchdog kept a stalled connection open");
+        Assert.InRange(stalled.Elapsed, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(6));
+        Assert.True(await Eventually.TrueWithinAsync(() => !ProcFs.IsRunning(function), TimeSpan.FromSeconds(2)),
+            $"function {function} still running after the read timeout");
+        await watchdog.Output.WaitForLineAsync("read_timeout (1s)", Limits.Quick);
+    }
+
+    private static async Task<bool> ReadUntilClosedAsync(Socket socket, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var buffer = new byte[1024];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token) > 0)
+            {
+            }
+            return true;
+        }
+        catch (SocketException)
+        {
+            return true; // reset by the watchdog: closed as well
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
