@@ -7,8 +7,11 @@ using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
-/// <summary>read_timeout bounds the request body: a client that stalls mid-body is cut off and its function killed.</summary>
-public sealed class ReadTimeoutTests(ITestOutputHelper output) : WatchdogTest(output)
+/// <summary>
+/// read_timeout bounds reading the request body and write_timeout writing the response: a client
+/// that stalls either way is cut off instead of holding a connection (and a function) forever.
+/// </summary>
+public sealed class SlowClientTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     [Fact]
     public async Task A_stalled_body_closes_the_connection_after_read_timeout_and_kills_the_function()
@@ -28,6 +31,21 @@ public sealed class ReadTimeoutTests(ITestOutputHelper output) : WatchdogTest(ou
         Assert.True(await Eventually.TrueWithinAsync(() => !ProcFs.IsRunning(function), TimeSpan.FromSeconds(2)),
             $"function {function} still running after the read timeout");
         await watchdog.Output.WaitForLineAsync("read_timeout (1s)", Limits.Quick);
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_reading_is_cut_off_after_write_timeout()
+    {
+        // 64 MiB is far more than the kernel's socket buffers hold for a client that reads nothing.
+        await using var watchdog = await StartAsync("head -c 67108864 /dev/zero", ("write_timeout", "1s"));
+        using var socket = await RawHttp.ConnectAsync(watchdog.Port);
+        socket.ReceiveBufferSize = 64 * 1024;
+
+        await socket.SendAsync(RawHttp.Post("/", ""), SocketFlags.None);
+
+        await watchdog.Output.WaitForLineAsync("longer than write_timeout (1s)", Limits.Quick);
+        using var health = await watchdog.Client.GetAsync("/_/health", Limits.Quick);
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
     }
 
     private static async Task<bool> ReadUntilClosedAsync(Socket socket, TimeSpan timeout)
