@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -43,27 +42,8 @@ public sealed class MetricsTests(ITestOutputHelper output) : WatchdogTest(output
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var text = await ScrapeAsync(watchdog);
 
-        var (exitCode, output) = await PromtoolCheckAsync(text);
+        var (exitCode, output) = await Promtool.CheckMetricsAsync(text, Limits.Quick);
 
         Assert.True(exitCode == 0, $"promtool check metrics exited {exitCode}:\n{output}\n--- scraped ---\n{text}");
-    }
-
-    private static async Task<(int ExitCode, string Output)> PromtoolCheckAsync(string metrics)
-    {
-        var start = new ProcessStartInfo("promtool", ["check", "metrics"])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var promtool = Process.Start(start)!;
-        var stdout = promtool.StandardOutput.ReadToEndAsync();
-        var stderr = promtool.StandardError.ReadToEndAsync();
-        await promtool.StandardInput.WriteAsync(metrics);
-        promtool.StandardInput.Close();
-        using var cts = new CancellationTokenSource(Limits.Quick);
-        await promtool.WaitForExitAsync(cts.Token);
-        return (promtool.ExitCode, await stdout + await stderr);
     }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Fwatchdog.Telemetry;
+using Fwatchdog.Testing;
 
 namespace Fwatchdog.Tests.Telemetry;
 
@@ -20,37 +20,8 @@ public class PromtoolTests
         metrics.FunctionCompleted(ExecutionOutcome.Error, 256, 0.3, 0, 0);
         metrics.FunctionCompleted(ExecutionOutcome.Rejected, null, 0, 0, 0);
 
-        var (exitCode, output) = await RunPromtoolAsync(Exposition.Render(metrics));
+        var (exitCode, output) = await Promtool.CheckMetricsAsync(Exposition.Render(metrics));
 
         Assert.True(exitCode == 0, $"promtool check metrics exited {exitCode}:\n{output}");
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunPromtoolAsync(string exposition)
-    {
-        var start = new ProcessStartInfo("promtool", ["check", "metrics"])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        Process promtool;
-        try
-        {
-            promtool = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("promtool is not installed: apt-get install -y prometheus (scripts/prerequisites.sh does this).", e);
-        }
-        using (promtool)
-        {
-            var stdout = promtool.StandardOutput.ReadToEndAsync();
-            var stderr = promtool.StandardError.ReadToEndAsync();
-            await promtool.StandardInput.WriteAsync(exposition);
-            promtool.StandardInput.Close();
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await promtool.WaitForExitAsync(limit.Token);
-            return (promtool.ExitCode, await stdout + await stderr);
-        }
     }
 }
