@@ -1,12 +1,12 @@
 using Fwatchdog.Execution;
-using Fwatchdog.Tests.Support;
+using Fwatchdog.Testing;
 
 namespace Fwatchdog.Tests.Execution;
 
 public sealed class SpillBufferTests : IDisposable
 {
     private const int Limit = 40_000;
-    private readonly ScratchDirectory _directory = new();
+    private readonly TempDirectory _directory = new("unit");
 
     public void Dispose() => _directory.Dispose();
 
@@ -54,7 +54,7 @@ public sealed class SpillBufferTests : IDisposable
 
         Assert.False(buffer.SpilledToDisk);
         Assert.Equal(size, buffer.Length);
-        Assert.Empty(_directory.Entries());
+        Assert.Empty(Directory.GetFileSystemEntries(_directory.Path));
         Assert.Equal(data, await ReplayAsync(buffer));
     }
 
@@ -73,7 +73,7 @@ public sealed class SpillBufferTests : IDisposable
 
         Assert.True(buffer.SpilledToDisk);
         Assert.Equal(size, buffer.Length);
-        Assert.Empty(_directory.Entries());
+        Assert.Empty(Directory.GetFileSystemEntries(_directory.Path));
         Assert.Single(OpenFilesInDirectory(), target => target.EndsWith(" (deleted)", StringComparison.Ordinal));
         Assert.Equal(data, await ReplayAsync(buffer));
     }

@@ -1,11 +1,11 @@
 using Fwatchdog.Lifecycle;
-using Fwatchdog.Tests.Support;
+using Fwatchdog.Testing;
 
 namespace Fwatchdog.Tests.Lifecycle;
 
 public sealed class HealthStateTests : IDisposable
 {
-    private readonly ScratchDirectory _directory = new();
+    private readonly TempDirectory _directory = new("unit");
 
     public void Dispose() => _directory.Dispose();
 
@@ -25,7 +25,7 @@ public sealed class HealthStateTests : IDisposable
     [Fact]
     public void With_a_lock_file_health_also_needs_the_file()
     {
-        var lockFile = new LockFile(_directory.Combine(".lock"));
+        var lockFile = new LockFile(_directory.File(".lock"));
         var health = new HealthState(lockFile);
 
         health.MarkAccepting();
@@ -41,7 +41,7 @@ public sealed class HealthStateTests : IDisposable
     [Fact]
     public void Lock_file_alone_is_not_healthy_before_accepting_or_after_stopping()
     {
-        var lockFile = new LockFile(_directory.Combine(".lock"));
+        var lockFile = new LockFile(_directory.File(".lock"));
         lockFile.Create();
         var health = new HealthState(lockFile);
 

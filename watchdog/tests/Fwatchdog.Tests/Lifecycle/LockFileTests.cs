@@ -1,18 +1,18 @@
 using Fwatchdog.Lifecycle;
-using Fwatchdog.Tests.Support;
+using Fwatchdog.Testing;
 
 namespace Fwatchdog.Tests.Lifecycle;
 
 public sealed class LockFileTests : IDisposable
 {
-    private readonly ScratchDirectory _directory = new();
+    private readonly TempDirectory _directory = new("unit");
 
     public void Dispose() => _directory.Dispose();
 
     [Fact]
     public void Create_makes_the_file_and_Remove_deletes_it()
     {
-        var path = _directory.Combine(".lock");
+        var path = _directory.File(".lock");
         var lockFile = new LockFile(path);
         Assert.False(lockFile.Exists);
 
@@ -28,7 +28,7 @@ public sealed class LockFileTests : IDisposable
     [Fact]
     public void Create_over_an_existing_file_succeeds()
     {
-        var path = _directory.Combine(".lock");
+        var path = _directory.File(".lock");
         File.WriteAllText(path, "stale");
 
         new LockFile(path).Create();
@@ -39,7 +39,7 @@ public sealed class LockFileTests : IDisposable
     [Fact]
     public void Removing_a_missing_file_is_not_an_error()
     {
-        var lockFile = new LockFile(_directory.Combine(".lock"));
+        var lockFile = new LockFile(_directory.File(".lock"));
 
         lockFile.Remove();
 
@@ -50,7 +50,7 @@ public sealed class LockFileTests : IDisposable
     public void Unwritable_path_names_the_path_and_suppress_lock()
     {
         // A missing parent directory fails even for root, unlike permission bits.
-        var path = _directory.Combine("missing/.lock");
+        var path = _directory.File("missing/.lock");
 
         var error = Assert.Throws<IOException>(() => new LockFile(path).Create());
 
