@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -73,6 +74,29 @@ public sealed class OutputLog
         }
         foreach (var w in satisfied)
             w.Completion.TrySetResult(line);
+    }
+
+    /// <summary>
+    /// Copies <paramref name="process"/>'s stdout and stderr (both redirected) into this log line by
+    /// line; the task completes once both streams have closed, e.g. after the process was killed.
+    /// </summary>
+    public Task CaptureAsync(Process process) => Task.WhenAll(
+        PumpAsync(process.StandardOutput, OutputStream.Stdout),
+        PumpAsync(process.StandardError, OutputStream.Stderr));
+
+    private async Task PumpAsync(StreamReader reader, OutputStream stream)
+    {
+        try
+        {
+            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+                Add(stream, line);
+        }
+        catch (IOException) { /* pipe torn down by a kill */ }
+        catch (ObjectDisposedException) { }
+        finally
+        {
+            CloseStream();
+        }
     }
 
     public void CloseStream()

@@ -202,25 +202,8 @@ public sealed class WatchdogProcess : IAsyncDisposable
                 string.Join(' ', options.Environment.Select(kv => $"{kv.Key}={kv.Value}")));
 
         var output = new OutputLog(options.TestOutput == null ? null : line => TryWrite(options.TestOutput, line));
-        var drained = Task.WhenAll(
-            PumpAsync(process.StandardOutput, OutputStream.Stdout, output),
-            PumpAsync(process.StandardError, OutputStream.Stderr, output));
+        var drained = output.CaptureAsync(process);
         return new WatchdogProcess(process, tmp, output, drained, port, metricsPort, options.RunAsPid1, options.TestOutput);
-    }
-
-    private static async Task PumpAsync(StreamReader reader, OutputStream stream, OutputLog output)
-    {
-        try
-        {
-            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
-                output.Add(stream, line);
-        }
-        catch (IOException) { /* pipe torn down by a kill */ }
-        catch (ObjectDisposedException) { }
-        finally
-        {
-            output.CloseStream();
-        }
     }
 
     /// <summary>

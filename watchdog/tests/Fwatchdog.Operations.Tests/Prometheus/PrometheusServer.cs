@@ -83,9 +83,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
         process.StandardInput.Close();
 
         var output = new OutputLog();
-        var drained = Task.WhenAll(
-            PumpAsync(process.StandardOutput, OutputStream.Stdout, output),
-            PumpAsync(process.StandardError, OutputStream.Stderr, output));
+        var drained = output.CaptureAsync(process);
         return new PrometheusServer(process, directory, output, drained, port);
     }
 
@@ -99,20 +97,6 @@ internal sealed class PrometheusServer : IAsyncDisposable
             static_configs:
               - targets: ['{target}']
         """;
-
-    private static async Task PumpAsync(StreamReader reader, OutputStream stream, OutputLog output)
-    {
-        try
-        {
-            while (await reader.ReadLineAsync() is { } line)
-                output.Add(stream, line);
-        }
-        catch (IOException) { /* pipe torn down by the kill */ }
-        finally
-        {
-            output.CloseStream();
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {
