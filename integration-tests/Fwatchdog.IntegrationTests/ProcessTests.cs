@@ -1,7 +1,7 @@
 using System.Net;
 using Fwatchdog.IntegrationTests.Docker;
 using Fwatchdog.IntegrationTests.Fixtures;
-using Fwatchdog.IntegrationTests.Support;
+using Fwatchdog.Testing;
 
 namespace Fwatchdog.IntegrationTests;
 
@@ -15,28 +15,26 @@ public sealed class ProcessTests(DockerEnvironment environment)
     [Fact]
     public async Task Exec_timeout_kills_the_function_and_everything_it_started()
     {
-        var image = await environment.TemplateImageAsync(Template.Named("dockerfile"));
-        await using var container = await environment.StartAsync(image, new Dictionary<string, string>
+        await using var container = await environment.StartListeningAsync(Template.Named("dockerfile"), new Dictionary<string, string>
         {
             // The background sleep is a grandchild: killing only the direct child would leave it.
             ["fprocess"] = "sh -c \"sleep 60 & sleep 60\"",
             ["exec_timeout"] = "1s",
         });
-        await container.WaitUntilListeningAsync();
 
         using var response = await container.Http.PostAsync("", new StringContent("x"));
 
         Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
         Assert.Contains("Killed process.", await response.Content.ReadAsStringAsync());
-        var processes = await Eventually.HoldsAsync(container.ProcessesAsync, OnlyTheWatchdog, TimeSpan.FromSeconds(10), Describe);
+        var processes = await Eventually.HoldsAsync(container.ProcessesAsync, OnlyTheWatchdog, TimeSpan.FromSeconds(10), Describe,
+            RunningContainer.PollInterval);
         Assert.Equal("fwatchdog", Assert.Single(processes).Command);
     }
 
     [Fact]
     public async Task Orphans_of_the_function_are_reaped_by_the_watchdog_as_pid_1()
     {
-        var image = await environment.TemplateImageAsync(Template.Named("dockerfile"));
-        await using var container = await environment.StartAsync(image, new Dictionary<string, string>
+        await using var container = await environment.StartListeningAsync(Template.Named("dockerfile"), new Dictionary<string, string>
         {
             // Each request leaves one orphan that outlives it and ends on its own, when only PID 1
             // can reap it. The subshell exits at once, so its child is re-parented to PID 1;
@@ -48,7 +46,6 @@ public sealed class ProcessTests(DockerEnvironment environment)
                            "(setsid sh -c 'echo > $0; exec sleep 3' $f </dev/null >/dev/null 2>&1 &); " +
                            "read x < $f; rm $f; echo started\"",
         });
-        await container.WaitUntilListeningAsync();
         var root = FindRoot(await container.ProcessesAsync());
         Assert.Equal("fwatchdog", root.Command);
 
@@ -64,7 +61,8 @@ public sealed class ProcessTests(DockerEnvironment environment)
         Assert.All(orphans, orphan => Assert.Equal(root.Pid, orphan.ParentPid));
 
         // An orphan the watchdog failed to reap would stay a zombie for good.
-        var processes = await Eventually.HoldsAsync(container.ProcessesAsync, OnlyTheWatchdog, TimeSpan.FromSeconds(10), Describe);
+        var processes = await Eventually.HoldsAsync(container.ProcessesAsync, OnlyTheWatchdog, TimeSpan.FromSeconds(10), Describe,
+            RunningContainer.PollInterval);
         Assert.Equal(root.Pid, Assert.Single(processes).Pid);
     }
 

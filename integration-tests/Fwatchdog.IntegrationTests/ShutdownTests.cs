@@ -10,8 +10,7 @@ public sealed class ShutdownTests(DockerEnvironment environment)
     [Fact]
     public async Task Docker_stop_drains_the_request_in_flight_before_the_container_exits()
     {
-        var image = await environment.TemplateImageAsync(Template.Named("dockerfile"));
-        await using var container = await environment.StartAsync(image, new Dictionary<string, string>
+        await using var container = await environment.StartListeningAsync(Template.Named("dockerfile"), new Dictionary<string, string>
         {
             ["fprocess"] = "sh -c \"sleep 3; echo drained\"",
             // After SIGTERM the watchdog keeps accepting for healthcheck_interval, then drains.
@@ -19,7 +18,6 @@ public sealed class ShutdownTests(DockerEnvironment environment)
             ["read_timeout"] = "20s",
             ["write_timeout"] = "20s",
         });
-        await container.WaitUntilListeningAsync();
 
         var request = container.Http.PostAsync("", new StringContent("x"));
         await container.Log.WaitForAsync("Forking fprocess.", TimeSpan.FromSeconds(10));

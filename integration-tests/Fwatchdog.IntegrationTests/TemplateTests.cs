@@ -1,6 +1,8 @@
 using System.Net;
+using Fwatchdog.IntegrationTests.Docker;
 using Fwatchdog.IntegrationTests.Fixtures;
 using Fwatchdog.IntegrationTests.Support;
+using Fwatchdog.Testing;
 
 namespace Fwatchdog.IntegrationTests;
 
@@ -13,8 +15,7 @@ public sealed class TemplateTests(DockerEnvironment environment)
     public async Task Template_answers_a_request_through_its_handler(string name)
     {
         var template = Template.Named(name);
-        await using var container = await environment.StartAsync(await environment.TemplateImageAsync(template));
-        await container.WaitUntilListeningAsync();
+        await using var container = await environment.StartListeningAsync(template);
 
         using var response = await container.Http.PostAsync("", new StringContent(Template.SampleRequest));
 
@@ -26,8 +27,7 @@ public sealed class TemplateTests(DockerEnvironment environment)
     [MemberData(nameof(Template.Names), MemberType = typeof(Template))]
     public async Task Template_reports_health_and_its_docker_healthcheck_turns_healthy(string name)
     {
-        await using var container = await environment.StartAsync(await environment.TemplateImageAsync(Template.Named(name)));
-        await container.WaitUntilListeningAsync();
+        await using var container = await environment.StartListeningAsync(Template.Named(name));
 
         using var health = await container.Http.GetAsync("_/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
@@ -38,7 +38,8 @@ public sealed class TemplateTests(DockerEnvironment environment)
             async () => (await container.InspectAsync()).State,
             s => s.Health?.Status is "healthy" or "unhealthy",
             TimeSpan.FromSeconds(30),
-            s => $"health {s.Health?.Status ?? "(none: the image has no HEALTHCHECK)"}");
+            s => $"health {s.Health?.Status ?? "(none: the image has no HEALTHCHECK)"}",
+            RunningContainer.PollInterval);
         Assert.Equal("healthy", state.Health.Status);
         Assert.Equal(0, state.Health.Log.Last().ExitCode);
     }

@@ -3,6 +3,7 @@ using System.Text;
 using Fwatchdog.IntegrationTests.Docker;
 using Fwatchdog.IntegrationTests.Fixtures;
 using Fwatchdog.IntegrationTests.Support;
+using Fwatchdog.Testing;
 
 namespace Fwatchdog.IntegrationTests;
 
@@ -19,7 +20,7 @@ public sealed class WatchdogImageTests(DockerEnvironment environment)
     {
         var binary = AssertOnlyTheBinary(await SavedImage.ReadAsync(environment.Docker, DockerEnvironment.WatchdogImage));
 
-        Assert.Equal(Sha256(await File.ReadAllBytesAsync(RepositoryPaths.WatchdogBinary)), Sha256(binary.Content));
+        Assert.Equal(Sha256(await File.ReadAllBytesAsync(WatchdogBinary.Path)), Sha256(binary.Content));
     }
 
     [Fact]

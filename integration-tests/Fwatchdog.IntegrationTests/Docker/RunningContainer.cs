@@ -1,6 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using Fwatchdog.IntegrationTests.Support;
+using Fwatchdog.Testing;
 
 namespace Fwatchdog.IntegrationTests.Docker;
 
@@ -20,6 +20,9 @@ public sealed class RunningContainer : IAsyncDisposable
         Log = log;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(5) };
     }
+
+    /// <summary>How often tests ask the engine for state it has no event for (health, process table).</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     public string Id { get; }
     public int Port { get; }

@@ -2,6 +2,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Fwatchdog.IntegrationTests.Docker;
 using Fwatchdog.IntegrationTests.Support;
+using Fwatchdog.Testing;
 
 namespace Fwatchdog.IntegrationTests.Fixtures;
 
@@ -28,9 +29,7 @@ public sealed class DockerEnvironment : IAsyncLifetime
         _builder = new ImageBuilder(_docker);
         await RemoveLeftoversAsync();
 
-        var binary = RepositoryPaths.WatchdogBinary;
-        if (!File.Exists(binary))
-            throw new FileNotFoundException($"No watchdog binary at {binary}: run ./build.sh --target=Publish (or set FWATCHDOG_BINARY).");
+        var binary = WatchdogBinary.Path; // throws, naming the fix, when there is none
         await ScriptRunner.RunAsync("docker/base-images/build.sh", TimeSpan.FromMinutes(15));
         await ScriptRunner.RunAsync("docker/build-image.sh", TimeSpan.FromMinutes(2),
             new Dictionary<string, string> { ["FWATCHDOG_BINARY"] = binary });
@@ -55,8 +54,25 @@ public sealed class DockerEnvironment : IAsyncLifetime
         return tag;
     }
 
-    public Task<RunningContainer> StartAsync(string image, IReadOnlyDictionary<string, string>? environment = null,
-        long? memoryLimitBytes = null) => RunningContainer.StartAsync(Docker, image, environment, memoryLimitBytes);
+    /// <summary>
+    /// Starts a container of the template's image (built on first use) with these variables, and
+    /// returns once its watchdog is listening; a container that never gets there is removed.
+    /// </summary>
+    public async Task<RunningContainer> StartListeningAsync(Template template, IReadOnlyDictionary<string, string>? environment = null,
+        long? memoryLimitBytes = null)
+    {
+        var container = await RunningContainer.StartAsync(Docker, await TemplateImageAsync(template), environment, memoryLimitBytes);
+        try
+        {
+            await container.WaitUntilListeningAsync();
+            return container;
+        }
+        catch
+        {
+            await container.DisposeAsync();
+            throw;
+        }
+    }
 
     private Task<string> BuildTemplateAsync(Template template) =>
         BuildAsync(template.Name, () => BuildContext.FromFolder(template.Folder), "Dockerfile", template.BuildArgs(WatchdogImage));

@@ -1,24 +1,14 @@
+using Fwatchdog.Testing;
+
 namespace Fwatchdog.IntegrationTests.Support;
 
-/// <summary>Where the repository, its templates and the published watchdog binary are.</summary>
+/// <summary>
+/// Where the repository and its templates are. The published watchdog binary is
+/// <see cref="WatchdogBinary.Path"/> (FWATCHDOG_BINARY, else artifacts/fwatchdog; docs/contract.md).
+/// </summary>
 public static class RepositoryPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = WatchdogBinary.RepositoryRoot();
 
     public static string Templates => Path.Combine(Root, "classic-templates", "template");
-
-    /// <summary>FWATCHDOG_BINARY (set by build.cake), else artifacts/fwatchdog (docs/contract.md).</summary>
-    public static string WatchdogBinary =>
-        Environment.GetEnvironmentVariable("FWATCHDOG_BINARY") is { Length: > 0 } fromEnvironment
-            ? Path.GetFullPath(fromEnvironment)
-            : Path.Combine(Root, "artifacts", "fwatchdog");
-
-    private static string FindRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Watchdog.sln"))) return folder.FullName;
-        }
-        throw new InvalidOperationException($"No Watchdog.sln above {AppContext.BaseDirectory}");
-    }
 }

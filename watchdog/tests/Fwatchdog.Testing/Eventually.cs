@@ -36,4 +36,18 @@ public static class Eventually
             await Task.Delay(interval ?? DefaultInterval).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Observes until <paramref name="holds"/> is true of what was observed, and returns that
+    /// observation; at the deadline throws <see cref="TimeoutException"/> with
+    /// <paramref name="describe"/> of the last one, so the failure shows the real state.
+    /// </summary>
+    public static async Task<T> HoldsAsync<T>(Func<Task<T>> observe, Func<T, bool> holds, TimeSpan timeout,
+        Func<T, string> describe, TimeSpan? interval = null)
+    {
+        var last = default(T)!;
+        if (await TrueWithinAsync(async () => holds(last = await observe().ConfigureAwait(false)), timeout, interval).ConfigureAwait(false))
+            return last;
+        throw new TimeoutException($"Still not so after {timeout.TotalSeconds:0.#}s: {describe(last)}");
+    }
 }
