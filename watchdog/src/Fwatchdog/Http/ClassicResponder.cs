@@ -32,7 +32,8 @@ internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics
                 response.Headers["X-Duration-Seconds"] = seconds.ToString("F6", CultureInfo.InvariantCulture);
                 response.StatusCode = StatusCodes.Status200OK;
                 response.ContentLength = output.Length;
-                await WriteAsync(context, output, prefix: null, call.Log).ConfigureAwait(false);
+                if (!await WriteAsync(context, output, prefix: null, call.Log).ConfigureAwait(false))
+                    break;
                 if (options.WriteDebug)
                     call.Log.Output(output.SpilledToDisk ? $"({output.Length} bytes of output, spilled to disk)" : $"({output.Length} bytes of output)");
                 call.Log.Wrote(output.Length, seconds, StatusCodes.Status200OK);
@@ -76,24 +77,28 @@ internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics
         }
     }
 
-    private async Task WriteAsync(HttpContext context, SpillBuffer output, byte[]? prefix, RequestLog log)
+    /// <returns>False when the response could not be written completely (and the connection is gone).</returns>
+    private async Task<bool> WriteAsync(HttpContext context, SpillBuffer output, byte[]? prefix, RequestLog log)
     {
-        using var writeDeadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        writeDeadline.CancelAfter(options.WriteTimeout);
+        using var writeTimeout = new CancellationTokenSource(options.WriteTimeout);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, writeTimeout.Token);
         try
         {
             if (prefix is not null)
-                await context.Response.Body.WriteAsync(prefix, writeDeadline.Token).ConfigureAwait(false);
-            await output.ReplayToAsync(context.Response.Body, writeDeadline.Token).ConfigureAwait(false);
+                await context.Response.Body.WriteAsync(prefix, stop.Token).ConfigureAwait(false);
+            await output.ReplayToAsync(context.Response.Body, stop.Token).ConfigureAwait(false);
+            return true;
         }
-        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (writeTimeout.IsCancellationRequested)
         {
             log.Warning("Writing the response took longer than write_timeout ({timeout}); the connection was closed.", GoDuration.Format(options.WriteTimeout));
             context.Abort();
+            return false;
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
             log.Warning("Client went away while the response was written: {error}", e.Message);
+            return false;
         }
     }
 }

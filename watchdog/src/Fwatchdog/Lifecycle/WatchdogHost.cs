@@ -45,6 +45,10 @@ public static class WatchdogHost
         if (!TryWriteLockFile(lockFile, log))
             return 1;
         health.MarkAccepting();
+        // The readiness signal scripts and tests wait for: both ports accept connections and
+        // /_/health already answers 200.
+        log.Information("Listening on port: {port}", options.Port);
+        log.Information("Metrics listening on port: {metrics_port}", options.MetricsPort);
 
         await shutdown.Completion.ConfigureAwait(false);
         var leftovers = runner.KillAll();
@@ -66,9 +70,6 @@ public static class WatchdogHost
                 options.Port, options.MetricsPort);
             return false;
         }
-        // Tests and scripts wait for this line: it is written once both ports accept connections.
-        log.Information("Listening on port: {port}", options.Port);
-        log.Information("Metrics listening on port: {metrics_port}", options.MetricsPort);
         return true;
     }
 
