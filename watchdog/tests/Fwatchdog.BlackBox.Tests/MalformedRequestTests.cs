@@ -1,0 +1,30 @@
+using System.Net;
+using System.Text;
+using Fwatchdog.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Fwatchdog.BlackBox.Tests;
+
+/// <summary>Malformed requests get a 4xx and a log line naming the cause; the function never forks and the watchdog keeps serving.</summary>
+public sealed class MalformedRequestTests(ITestOutputHelper output) : WatchdogTest(output)
+{
+    [Theory]
+    [InlineData("Content-Length: -5", "Invalid content length: -5")]
+    [InlineData("Content-Length: abc", "Invalid content length: abc")]
+    [InlineData("Content-Length: 3\r\nContent-Length: 4", "Multiple Content-Length")]
+    public async Task A_bogus_content_length_is_400_with_a_log_line_and_nothing_forks(string header, string logged)
+    {
+        await using var watchdog = await StartAsync("cat");
+        var request = Encoding.ASCII.GetBytes($"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n{header}\r\n\r\nabc");
+
+        var status = await RawHttp.SendAndReadStatusAsync(watchdog.Port, request, Limits.Quick);
+
+        Assert.Equal(400, status);
+        await watchdog.Output.WaitForLineAsync(line => line.Contains("Rejected a malformed request", StringComparison.Ordinal)
+            && line.Contains(logged, StringComparison.OrdinalIgnoreCase), logged, Limits.Quick);
+        Assert.Equal(0, watchdog.Output.Count(line => line.Contains("Forking fprocess.", StringComparison.Ordinal)));
+        using var after = await watchdog.Client.PostBodyAsync("still serving");
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+}
