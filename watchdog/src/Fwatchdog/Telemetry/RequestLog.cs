@@ -1,63 +1,92 @@
-using System.Globalization;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
+using Serilog.Parsing;
 
 namespace Fwatchdog.Telemetry;
 
 /// <summary>
 /// The log lines of one function request, in the words operators grep for ("Forking fprocess.",
 /// "Wrote 5 Bytes - Duration: 0.001234s"). Every line carries call_id, method and path as
-/// properties, so the JSON format correlates them with the gateway's call.
+/// properties, so the JSON format correlates them with the gateway's call. The lines every request
+/// writes are built directly from pre-parsed templates: no contextual logger and no argument
+/// binding per request. (Logging is 10-15% of the watchdog's own CPU per request; this saves
+/// allocations, its CPU gain was within the noise of our measurements.)
 /// </summary>
 public sealed class RequestLog
 {
+    private static readonly MessageTemplate ForkingTemplate = Parse("Forking fprocess.");
+    private static readonly MessageTemplate WroteTemplate = Parse($"Wrote {{{LogFields.Bytes}}} Bytes - Duration: {{{LogFields.Duration}:F6}}s");
+    private static readonly MessageTemplate StandardErrorTemplate = Parse("stderr: {line}");
+    private static readonly MessageTemplate VerbatimTemplate = Parse("{line}");
+
     private readonly ILogger _log;
+    private readonly LogEventProperty[] _request;
+    private ILogger? _contextual;
 
     public RequestLog(ILogger log, string callId, string method, string path)
     {
-        _log = log.ForContext(new RequestProperties(callId, method, path));
+        _log = log;
+        _request =
+        [
+            new LogEventProperty(LogFields.CallId, new ScalarValue(callId)),
+            new LogEventProperty(LogFields.Method, new ScalarValue(method)),
+            new LogEventProperty(LogFields.Path, new ScalarValue(path)),
+        ];
     }
 
-    public void Forking() => _log.Information("Forking fprocess.");
+    public void Forking() => Write(LogEventLevel.Information, ForkingTemplate);
 
     public void Wrote(long bytes, double seconds, int status) =>
-        _log.ForContext(LogFields.Status, status)
-            .Information("Wrote {" + LogFields.Bytes + "} Bytes - Duration: {" + LogFields.Duration + ":F6}s", bytes, seconds);
-
-    public void Failed(string exitStatus, long bytes, double seconds, int status) =>
-        _log.ForContext(LogFields.Status, status)
-            .Warning("Function failed: {error} - Wrote {" + LogFields.Bytes + "} Bytes - Duration: {" + LogFields.Duration + ":F6}s", exitStatus, bytes, seconds);
-
-    public void TimedOut(string process, string timeout, double seconds) =>
-        _log.ForContext(LogFields.Status, 408)
-            .Warning("Killing process: {process} - exec timeout of {timeout} reached - Duration: {" + LogFields.Duration + ":F6}s", process, timeout, seconds);
+        Write(LogEventLevel.Information, WroteTemplate,
+            Property(LogFields.Bytes, bytes), Property(LogFields.Duration, seconds), Property(LogFields.Status, status));
 
     /// <summary>A function's stderr line; unprefixed lines are written as they are (prefix_logs=false).</summary>
     public void StandardError(string line, bool prefixed)
     {
         if (prefixed)
-            _log.Information("stderr: {line}", line);
+            Write(LogEventLevel.Information, StandardErrorTemplate, Property("line", line));
         else
-            _log.ForContext(LogFields.Verbatim, true).Information("{line}", line);
+            Write(LogEventLevel.Information, VerbatimTemplate, Property("line", line), Property(LogFields.Verbatim, true));
     }
 
-    public void Output(string description) => _log.Information("{output}", description);
+    public void Failed(string exitStatus, long bytes, double seconds, int status) =>
+        Contextual.ForContext(LogFields.Status, status)
+            .Warning("Function failed: {error} - Wrote {" + LogFields.Bytes + "} Bytes - Duration: {" + LogFields.Duration + ":F6}s", exitStatus, bytes, seconds);
+
+    public void TimedOut(string process, string timeout, double seconds) =>
+        Contextual.ForContext(LogFields.Status, 408)
+            .Warning("Killing process: {process} - exec timeout of {timeout} reached - Duration: {" + LogFields.Duration + ":F6}s", process, timeout, seconds);
+
+    public void Output(string description) => Contextual.Information("{output}", description);
 
     public void Header(string direction, string name, string values) =>
-        _log.Information("[{direction}] {name}={values}", direction, name, values);
+        Contextual.Information("[{direction}] {name}={values}", direction, name, values);
 
-    public void Warning(string messageTemplate, params object?[] values) => _log.Warning(messageTemplate, values);
+    public void Warning(string messageTemplate, params object?[] values) => Contextual.Warning(messageTemplate, values);
 
-    public void Error(string messageTemplate, params object?[] values) => _log.Error(messageTemplate, values);
+    public void Error(string messageTemplate, params object?[] values) => Contextual.Error(messageTemplate, values);
 
-    private sealed class RequestProperties(string callId, string method, string path) : ILogEventEnricher
+    /// <summary>For the rarer lines: Serilog's own binding, with the request's properties attached.</summary>
+    private ILogger Contextual => _contextual ??= _log.ForContext(new RequestProperties(_request));
+
+    private void Write(LogEventLevel level, MessageTemplate template, params LogEventProperty[] properties)
+    {
+        if (!_log.IsEnabled(level))
+            return;
+        _log.Write(new LogEvent(DateTimeOffset.Now, level, null, template, [.. _request, .. properties]));
+    }
+
+    private static LogEventProperty Property(string name, object value) => new(name, new ScalarValue(value));
+
+    private static MessageTemplate Parse(string template) => new MessageTemplateParser().Parse(template);
+
+    private sealed class RequestProperties(LogEventProperty[] properties) : ILogEventEnricher
     {
         public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
         {
-            logEvent.AddPropertyIfAbsent(new LogEventProperty(LogFields.CallId, new ScalarValue(callId)));
-            logEvent.AddPropertyIfAbsent(new LogEventProperty(LogFields.Method, new ScalarValue(method)));
-            logEvent.AddPropertyIfAbsent(new LogEventProperty(LogFields.Path, new ScalarValue(path)));
+            foreach (var property in properties)
+                logEvent.AddPropertyIfAbsent(property);
         }
     }
 }
