@@ -35,14 +35,13 @@ internal sealed unsafe class ChildReaper
         Environment.ProcessId == 1 || LibC.prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
 
     /// <summary>Runs a spawn so that its child is registered before the reaper can judge it.</summary>
-    public FunctionProcess? Spawn(Func<FunctionProcess?> spawn)
+    public FunctionProcess Spawn(Func<FunctionProcess> spawn)
     {
         _spawnLock.EnterReadLock();
         try
         {
             var process = spawn();
-            if (process is not null)
-                _functions[process.Id] = process;
+            _functions[process.Id] = process;
             return process;
         }
         finally

@@ -47,7 +47,12 @@ public static class CgiEnvironment
         return variables;
     }
 
-    /// <summary>"x-forwarded-for" → "Http_X_Forwarded_For".</summary>
+    /// <summary>"x-forwarded-for" → "Http_X_Forwarded_For": Go's canonical casing, dashes as underscores, one allocation.</summary>
     public static string VariableName(string headerName) =>
-        string.Concat("Http_", GoHeaderCase.Canonicalize(headerName).Replace('-', '_'));
+        string.Create(5 + headerName.Length, headerName, static (span, name) =>
+        {
+            "Http_".CopyTo(span);
+            GoHeaderCase.Canonicalize(name, span[5..]);
+            span[5..].Replace('-', '_');
+        });
 }

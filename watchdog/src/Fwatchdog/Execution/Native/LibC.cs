@@ -15,7 +15,6 @@ internal static unsafe partial class LibC
     public const int ECHILD = 10;
     public const int EAGAIN = 11;
     public const int EPIPE = 32;
-    public const int ESRCH = 3;
 
     public const int O_CLOEXEC = 0x80000;
     public const int O_NONBLOCK = 0x800;
@@ -36,13 +35,9 @@ internal static unsafe partial class LibC
     public const int SigSetSize = 128;
 
     public const int P_ALL = 0;
-    public const int P_PID = 1;
     public const int WEXITED = 4;
     public const int WNOWAIT = 0x01000000;
     public const int WNOHANG = 1;
-    public const int CLD_EXITED = 1;
-    public const int CLD_KILLED = 2;
-    public const int CLD_DUMPED = 3;
     /// <summary>sizeof(siginfo_t); si_code at 8, si_pid at 16, si_status at 24.</summary>
     public const int SigInfoSize = 128;
 

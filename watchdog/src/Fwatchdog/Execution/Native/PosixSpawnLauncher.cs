@@ -48,7 +48,7 @@ internal sealed unsafe class PosixSpawnLauncher : IDisposable
                 if (pid <= 0)
                     throw FunctionStartException.FromErrno(_program, errno);
                 return new FunctionProcess(pid, stdinEnd, stdoutEnd, stderrEnd);
-            })!;
+            });
         }
         catch
         {
