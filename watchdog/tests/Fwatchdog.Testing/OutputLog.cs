@@ -7,7 +7,7 @@ namespace Fwatchdog.Testing;
 public enum OutputStream { Stdout, Stderr }
 
 /// <summary>One captured line of the watchdog's output.</summary>
-public sealed record OutputLine(OutputStream Stream, string Text, DateTimeOffset At);
+public sealed record OutputLine(OutputStream Stream, string Text);
 
 /// <summary>
 /// Thread-safe record of a process's stdout/stderr lines with awaitable "wait for a line
@@ -35,11 +35,6 @@ public sealed class OutputLog
     public IReadOnlyList<string> StdoutLines => Of(OutputStream.Stdout);
     public IReadOnlyList<string> StderrLines => Of(OutputStream.Stderr);
 
-    public bool Closed
-    {
-        get { lock (_gate) return _openStreams == 0; }
-    }
-
     public IReadOnlyList<string> Of(OutputStream stream)
     {
         lock (_gate) return _lines.Where(l => l.Stream == stream).Select(l => l.Text).ToArray();
@@ -56,13 +51,11 @@ public sealed class OutputLog
 
     public int Count(Func<string, bool> match) => Lines.Count(l => match(l.Text));
 
-    public int Count(Regex pattern) => Count(pattern.IsMatch);
-
     public bool Contains(string fragment) => Count(t => t.Contains(fragment, StringComparison.Ordinal)) > 0;
 
-    public void Add(OutputStream stream, string text)
+    private void Add(OutputStream stream, string text)
     {
-        var line = new OutputLine(stream, text, DateTimeOffset.UtcNow);
+        var line = new OutputLine(stream, text);
         _echo?.Invoke((stream == OutputStream.Stdout ? "[out] " : "[err] ") + text);
         List<Waiter> satisfied;
         lock (_gate)
@@ -99,7 +92,7 @@ public sealed class OutputLog
         }
     }
 
-    public void CloseStream()
+    private void CloseStream()
     {
         List<Waiter> orphaned;
         lock (_gate)

@@ -69,10 +69,6 @@ public static class ProcFs
         return found;
     }
 
-    /// <summary>Direct children of <paramref name="pid"/> that have exited but were not reaped.</summary>
-    public static IReadOnlyList<ProcInfo> ZombieChildren(int pid) =>
-        Snapshot().Where(p => p.ParentPid == pid && p.IsZombie).ToList();
-
     /// <summary>The command line with NULs turned into spaces; empty for zombies and kernel threads.</summary>
     public static string CommandLine(int pid)
     {

@@ -5,10 +5,8 @@ namespace Fwatchdog.Testing;
 /// <summary>Linux signal numbers and a direct <c>kill(2)</c>, so tests signal exactly one PID.</summary>
 public static class Signals
 {
-    public const int SIGINT = 2;
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
-    public const int SIGCHLD = 17;
 
     /// <summary>Sends <paramref name="signum"/> to <paramref name="pid"/>; false when the process is gone.</summary>
     public static bool Send(int pid, int signum)

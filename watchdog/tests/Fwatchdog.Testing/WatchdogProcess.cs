@@ -33,7 +33,6 @@ public sealed class WatchdogProcess : IAsyncDisposable
         _drained = drained;
         Port = port;
         MetricsPort = metricsPort;
-        RunsAsPid1 = runAsPid1;
         LauncherPid = process.Id;
         _pid = runAsPid1 ? 0 : process.Id;
         _client = new Lazy<HttpClient>(() => CreateClient(port));
@@ -42,7 +41,6 @@ public sealed class WatchdogProcess : IAsyncDisposable
 
     public int Port { get; }
     public int MetricsPort { get; }
-    public bool RunsAsPid1 { get; }
 
     /// <summary>The process this harness launched: the watchdog itself, or <c>unshare</c> in PID-1 mode.</summary>
     public int LauncherPid { get; }

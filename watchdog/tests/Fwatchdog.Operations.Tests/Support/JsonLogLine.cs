@@ -4,9 +4,9 @@ using System.Text.Json;
 namespace Fwatchdog.Operations.Tests.Support;
 
 /// <summary>One log_format=json line, parsed strictly: a log shipper would reject anything less.</summary>
-internal sealed record JsonLogLine(string Raw, DateTime Time, string Level, string Message, string? CallId)
+internal sealed record JsonLogLine(DateTime Time, string Level, string Message, string? CallId)
 {
-    public static readonly string[] Levels = ["debug", "info", "warn", "error"];
+    private static readonly string[] Levels = ["debug", "info", "warn", "error"];
 
     /// <summary>Parses <paramref name="line"/> or throws, naming the line, when it is not a log object.</summary>
     public static JsonLogLine Parse(string line)
@@ -27,7 +27,7 @@ internal sealed record JsonLogLine(string Raw, DateTime Time, string Level, stri
         string? callId = null;
         if (root.TryGetProperty("call_id", out var id))
             callId = id.ValueKind == JsonValueKind.String ? id.GetString() : throw new FormatException($"\"call_id\" is not a string: {line}");
-        return new JsonLogLine(line, time, level, message, callId);
+        return new JsonLogLine(time, level, message, callId);
     }
 
     private static JsonDocument ParseJson(string line)
