@@ -31,15 +31,34 @@ void TestProject(string project, IDictionary<string, string> environment = null)
 
 var withBinary = new Dictionary<string, string> { ["FWATCHDOG_BINARY"] = binary.FullPath };
 
+// Tasks that call system tools (promtool, wrk, docker, qemu, ...) installed by Prerequisites. A fresh
+// machine has none of them, so each must run after Prerequisites; TaskSetup below fails the build
+// at once when one is ordered before it, on any machine, tools present or not.
+var needsSystemTools = new HashSet<string>(StringComparer.OrdinalIgnoreCase) {
+    "Publish", "UnitTest", "BlackBoxTest", "OperationsTest", "DockerImage", "IntegrationTest", "Bench", "Test",
+};
+var prerequisitesRan = false;
+TaskSetup(context =>
+{
+    if (needsSystemTools.Contains(context.Task.Name) && !prerequisitesRan)
+        throw new Exception($"Task '{context.Task.Name}' needs the system tools that 'Prerequisites' installs, " +
+            "but runs before it: add .IsDependentOn(\"Prerequisites\") to it.");
+});
+
 Task("Prerequisites")
     .Description("Installs system packages (apt) and starts the Docker engine when missing.")
-    .Does(() => Run("bash", "scripts/prerequisites.sh"));
+    .Does(() =>
+{
+    Run("bash", "scripts/prerequisites.sh");
+    prerequisitesRan = true;
+});
 
 Task("Build")
     .Does(() => DotNetBuild("Watchdog.sln", new DotNetBuildSettings { Configuration = configuration }));
 
 Task("Publish")
     .Description("Native AOT, statically linked: artifacts/fwatchdog")
+    .IsDependentOn("Prerequisites")
     .Does(() =>
 {
     var output = artifacts.Combine("publish");
@@ -68,6 +87,7 @@ string GitCommit()
 }
 
 Task("UnitTest")
+    .IsDependentOn("Prerequisites")
     .IsDependentOn("Build")
     .Does(() => TestProject("watchdog/tests/Fwatchdog.Tests/Fwatchdog.Tests.csproj"));
 
@@ -99,6 +119,7 @@ Task("Bench")
 
 Task("Test")
     .Description("Every test: unit, black-box, operations, container integration, and a short benchmark run.")
+    .IsDependentOn("Prerequisites")
     .IsDependentOn("UnitTest")
     .IsDependentOn("BlackBoxTest")
     .IsDependentOn("OperationsTest")

@@ -3,7 +3,13 @@
 # Idempotent: a machine that already has everything costs one dpkg query and one `docker info`.
 set -euo pipefail
 
-packages=(build-essential wrk prometheus docker.io busybox-static debootstrap curl procps util-linux)
+packages=(
+  build-essential clang zlib1g-dev                          # Native AOT compiles and links with clang
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static  # linux-arm64 cross-link, run under qemu
+  wrk nginx-light prometheus                                # bench load, proxy reference, promtool
+  docker.io busybox-static debootstrap                      # container tests and their base images
+  shellcheck curl procps util-linux
+)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
