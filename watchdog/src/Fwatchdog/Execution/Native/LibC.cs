@@ -53,12 +53,6 @@ internal static unsafe partial class LibC
     public const uint EPOLLRDHUP = 0x2000;
     public const uint EPOLLET = 1u << 31;
 
-    [StructLayout(LayoutKind.Sequential, Pack = 4)]
-    public struct EpollEvent
-    {
-        public uint Events;
-        public ulong Data;
-    }
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int pipe2(int* fds, int flags);
@@ -131,8 +125,8 @@ internal static unsafe partial class LibC
     public static partial int epoll_create1(int flags);
 
     [LibraryImport(Library, SetLastError = true)]
-    public static partial int epoll_ctl(int epollFd, int operation, int fd, EpollEvent* epollEvent);
+    public static partial int epoll_ctl(int epollFd, int operation, int fd, byte* epollEvent);
 
     [LibraryImport(Library, SetLastError = true)]
-    public static partial int epoll_wait(int epollFd, EpollEvent* events, int maxEvents, int timeoutMilliseconds);
+    public static partial int epoll_wait(int epollFd, byte* events, int maxEvents, int timeoutMilliseconds);
 }

@@ -33,8 +33,9 @@ internal sealed unsafe class PipeEventLoop
         var token = Interlocked.Increment(ref _nextToken);
         _ends[token] = end;
         var events = (forWriting ? LibC.EPOLLOUT : LibC.EPOLLIN | LibC.EPOLLRDHUP) | LibC.EPOLLET | LibC.EPOLLHUP | LibC.EPOLLERR;
-        var epollEvent = new LibC.EpollEvent { Events = events, Data = (ulong)token };
-        if (LibC.epoll_ctl(_epollFd, LibC.EPOLL_CTL_ADD, fd, &epollEvent) != 0)
+        var epollEvent = stackalloc byte[EpollEvent.Size];
+        EpollEvent.Write(epollEvent, events, (ulong)token);
+        if (LibC.epoll_ctl(_epollFd, LibC.EPOLL_CTL_ADD, fd, epollEvent) != 0)
         {
             _ends.TryRemove(token, out _);
             throw new IOException($"epoll_ctl(ADD) failed for a function pipe (errno {Marshal.GetLastPInvokeError()}).");
@@ -51,7 +52,7 @@ internal sealed unsafe class PipeEventLoop
 
     private void Run()
     {
-        var events = stackalloc LibC.EpollEvent[MaxEventsPerWait];
+        var events = stackalloc byte[MaxEventsPerWait * EpollEvent.Size];
         while (true)
         {
             var count = LibC.epoll_wait(_epollFd, events, MaxEventsPerWait, -1);
@@ -64,7 +65,7 @@ internal sealed unsafe class PipeEventLoop
             }
             for (var i = 0; i < count; i++)
             {
-                if (_ends.TryGetValue((long)events[i].Data, out var end))
+                if (_ends.TryGetValue((long)EpollEvent.ReadData(events + i * EpollEvent.Size), out var end))
                     end.SignalReady();
             }
         }
