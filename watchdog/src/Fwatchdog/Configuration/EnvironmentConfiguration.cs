@@ -96,8 +96,12 @@ public sealed class EnvironmentConfiguration
         var text = _getVariable(name);
         if (string.IsNullOrEmpty(text))
             return fallback;
-        if (GoDuration.TryParse(text, out var value))
+        if (GoDuration.TryParseTimeout(text, out var value, out var clamped))
+        {
+            if (clamped)
+                _warnings.Add($"Warning: {name}=\"{text}\" is longer than the watchdog can wait; using {GoDuration.Format(value)}.");
             return value;
+        }
         Warn(name, text, $"a number of seconds or a Go duration such as 500ms, 10s or 1m30s", GoDuration.Format(fallback));
         return fallback;
     }

@@ -80,7 +80,7 @@ internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics
     /// <returns>False when the response could not be written completely (and the connection is gone).</returns>
     private async Task<bool> WriteAsync(HttpContext context, SpillBuffer output, byte[]? prefix, RequestLog log)
     {
-        using var writeTimeout = new CancellationTokenSource(options.WriteTimeout);
+        using var writeTimeout = new CancellationTokenSource(GoDuration.NoneIfZero(options.WriteTimeout));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, writeTimeout.Token);
         try
         {

@@ -26,7 +26,7 @@ internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetri
             response.DeclareTrailer(StatusTrailer);
         await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
 
-        using var writeDeadline = new CancellationTokenSource(options.WriteTimeout);
+        using var writeDeadline = new CancellationTokenSource(GoDuration.NoneIfZero(options.WriteTimeout));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, writeDeadline.Token);
         var outcome = await call.Run.CompleteAsync(call.Input, response.Body, call.Timeout, stop.Token).ConfigureAwait(false);
         var seconds = call.ElapsedSeconds;

@@ -45,6 +45,22 @@ public class EnvironmentValuesTests
         Assert.Contains("read_timeout", Assert.Single(warnings));
     }
 
+    [Theory]
+    [InlineData("read_timeout", "2000h")]
+    [InlineData("write_timeout", "1195h")]
+    [InlineData("exec_timeout", "2000h")]
+    [InlineData("healthcheck_interval", "2000h")]
+    [InlineData("kill_grace", "2000h")]
+    public void Durations_too_long_for_timers_are_clamped_with_a_warning_naming_the_variable_and_the_value_used(string variable, string value)
+    {
+        var (options, warnings) = FakeEnvironment.Read((variable, value));
+
+        Assert.Equal(GoDuration.MaxTimer, DurationOf(options, variable));
+        var warning = Assert.Single(warnings);
+        Assert.Contains($"{variable}=\"{value}\"", warning);
+        Assert.Contains("using 1193h2m47.294s", warning);
+    }
+
     [Fact]
     public void Healthcheck_interval_defaults_to_write_timeout()
     {
