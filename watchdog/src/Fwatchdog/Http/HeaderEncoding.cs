@@ -22,9 +22,9 @@ public sealed class HeaderEncoding : Encoding
     public static HeaderEncoding Values { get; } = new(unsignedDigitsOnly: false);
 
     /// <summary>
-    /// Content-Length: Latin-1, except that a sign decodes as U+FFFD. Kestrel parses the decoded
-    /// text with long.TryParse, which takes "+3" and "-0"; Go's strconv.ParseUint refuses both, and
-    /// so must we (400).
+    /// Content-Length: Latin-1, except that a sign decodes as U+FFFD where Kestrel parses the value.
+    /// Kestrel parses it with long.TryParse, which takes "+3" and "-0"; Go's strconv.ParseUint
+    /// refuses both, and so must we (400).
     /// </summary>
     public static HeaderEncoding ContentLength { get; } = new(unsignedDigitsOnly: true);
 
@@ -36,20 +36,25 @@ public sealed class HeaderEncoding : Encoding
     public static Encoding SelectForResponse(string headerName) => Values;
 
     public override int GetCharCount(ReadOnlySpan<byte> bytes) =>
-        !_unsignedDigitsOnly && Utf8.IsValid(bytes) ? UTF8.GetCharCount(bytes) : bytes.Length;
+        _unsignedDigitsOnly || !Utf8.IsValid(bytes) ? bytes.Length : UTF8.GetCharCount(bytes);
 
+    /// <summary>
+    /// The overload Kestrel parses Content-Length from (into 20 chars, refusing more than 19); the
+    /// string for its error message comes through the pointer overload and keeps the sign.
+    /// </summary>
     public override int GetChars(ReadOnlySpan<byte> bytes, Span<char> chars)
     {
         if (!_unsignedDigitsOnly)
-            return Utf8.IsValid(bytes) ? UTF8.GetChars(bytes, chars) : Latin1.GetChars(bytes, chars);
-
-        // Kestrel decodes Content-Length into 20 chars and rejects anything longer than 19, so a
-        // longer value is cut to 20 here to be refused as too long rather than throw.
+            return Decode(bytes, chars);
+        // A longer value is cut to fit, to be refused as too long rather than throw.
         var written = Latin1.GetChars(bytes[..Math.Min(bytes.Length, chars.Length)], chars);
         chars[..written].Replace('+', Rejected);
         chars[..written].Replace('-', Rejected);
         return written;
     }
+
+    private int Decode(ReadOnlySpan<byte> bytes, Span<char> chars) =>
+        !_unsignedDigitsOnly && Utf8.IsValid(bytes) ? UTF8.GetChars(bytes, chars) : Latin1.GetChars(bytes, chars);
 
     public override int GetByteCount(ReadOnlySpan<char> chars) => UTF8.GetByteCount(chars);
 
@@ -58,7 +63,7 @@ public sealed class HeaderEncoding : Encoding
     public override unsafe int GetCharCount(byte* bytes, int count) => GetCharCount(new ReadOnlySpan<byte>(bytes, count));
 
     public override unsafe int GetChars(byte* bytes, int byteCount, char* chars, int charCount) =>
-        GetChars(new ReadOnlySpan<byte>(bytes, byteCount), new Span<char>(chars, charCount));
+        Decode(new ReadOnlySpan<byte>(bytes, byteCount), new Span<char>(chars, charCount));
 
     public override unsafe int GetByteCount(char* chars, int count) => GetByteCount(new ReadOnlySpan<char>(chars, count));
 
@@ -68,7 +73,7 @@ public sealed class HeaderEncoding : Encoding
     public override int GetCharCount(byte[] bytes, int index, int count) => GetCharCount(bytes.AsSpan(index, count));
 
     public override int GetChars(byte[] bytes, int byteIndex, int byteCount, char[] chars, int charIndex) =>
-        GetChars(bytes.AsSpan(byteIndex, byteCount), chars.AsSpan(charIndex));
+        Decode(bytes.AsSpan(byteIndex, byteCount), chars.AsSpan(charIndex));
 
     public override int GetByteCount(char[] chars, int index, int count) => GetByteCount(chars.AsSpan(index, count));
 

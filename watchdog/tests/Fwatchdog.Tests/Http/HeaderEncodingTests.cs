@@ -33,6 +33,12 @@ public class HeaderEncodingTests
     }
 
     [Fact]
+    public void The_text_of_a_signed_content_length_keeps_its_sign_for_the_error_message()
+    {
+        Assert.Equal("-5", HeaderEncoding.ContentLength.GetString("-5"u8));
+    }
+
+    [Fact]
     public void An_unsigned_content_length_decodes_unchanged()
     {
         var decoded = new char[20];
