@@ -6,7 +6,11 @@ using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
-/// <summary>Malformed requests get a 4xx and a log line naming the cause; the function never forks and the watchdog keeps serving.</summary>
+/// <summary>
+/// Malformed requests get a 4xx and a log line naming the cause; the function never forks and the
+/// watchdog keeps serving. Header names must be tokens and values free of control characters, as
+/// in Go, so no header can forge a variable such as Http_Method.
+/// </summary>
 public sealed class MalformedRequestTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     [Theory]
@@ -15,7 +19,12 @@ public sealed class MalformedRequestTests(ITestOutputHelper output) : WatchdogTe
     [InlineData("Content-Length: 3\r\nContent-Length: 4", "Multiple Content-Length")]
     [InlineData("Content-Length: +3", "Invalid content length")]
     [InlineData("Content-Length: -0", "Invalid content length")]
-    public async Task A_bogus_content_length_is_400_with_a_log_line_and_nothing_forks(string header, string logged)
+    [InlineData("Method=DELETE: x", "header name \"Method=DELETE\" is not a token")] // would forge Http_Method
+    [InlineData("Path=/admin: x", "header name \"Path=/admin\" is not a token")]
+    [InlineData("A\u0001B: x", "header name \"A\\x01B\" is not a token")]
+    [InlineData("X-Value: a\u0001b", "header X-Value has a control character")]
+    [InlineData("X-Value: a\u007fb", "header X-Value has a control character")]
+    public async Task A_bogus_header_is_400_with_a_log_line_and_nothing_forks(string header, string logged)
     {
         await using var watchdog = await StartAsync("cat");
         var request = Encoding.ASCII.GetBytes($"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n{header}\r\n\r\nabc");
