@@ -6,10 +6,11 @@ using Xunit.Abstractions;
 namespace Fwatchdog.BlackBox.Tests;
 
 /// <summary>
-/// Durations beyond what .NET timers accept (about 49.7 days) are clamped with a warning instead of
-/// crashing the watchdog or failing requests; the Go watchdog takes them all.
+/// Durations at either end: beyond what .NET timers accept (about 49.7 days) they are clamped with a
+/// warning instead of crashing the watchdog or failing requests; a zero read or write timeout means
+/// none, as in Go.
 /// </summary>
-public sealed class LongDurationTests(ITestOutputHelper output) : WatchdogTest(output)
+public sealed class DurationExtremesTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     private const string Clamped = "using 1193h2m47.294s";
 
@@ -66,5 +67,16 @@ public sealed class LongDurationTests(ITestOutputHelper output) : WatchdogTest(o
             Assert.Equal("still serving", await call.BodyAsync());
         Assert.False(watchdog.HasExited, watchdog.Output.Dump());
         Assert.False(watchdog.Output.Contains("Error in shutdown"), watchdog.Output.Dump());
+    }
+
+    [Fact]
+    public async Task Zero_read_and_write_timeouts_mean_no_limit()
+    {
+        await using var watchdog = await StartAsync("cat", ("read_timeout", "0"), ("write_timeout", "0"));
+
+        using var response = await watchdog.Client.PostBodyAsync("with a body");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("with a body", await response.BodyAsync());
     }
 }
