@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the multi-arch watchdog image from the release assets (artifacts/release, made by
 # scripts/release-assets.sh) with docker/release.Dockerfile: `docker buildx build --platform
-# linux/amd64,linux/arm64`, tagged <release_image>:X.Y.Z and :latest. The image holds exactly the
-# bytes of the released binaries: their checksums are verified first. No compiler runs here.
+# linux/amd64,linux/arm64`, tagged <release_image>:X.Y.Z, and :latest unless a newer release tag
+# exists. The image holds exactly the bytes of the released binaries: their checksums are verified
+# first. No compiler runs here. Multi-platform builds need a docker-container buildx builder
+# (`docker buildx create --use`; the release workflow's setup-buildx-action makes one).
 #   scripts/release-image.sh          build both platforms into the builder's cache (a dry run)
 #   scripts/release-image.sh --push   build and push (after `docker login ghcr.io`); release versions only
 set -euo pipefail
@@ -31,6 +33,11 @@ for arch in "${release_architectures[@]}"; do
   platforms+=("linux/$arch")
 done
 
+names=("$release_image:$version")
+newest=$(git -C "$repo" tag --list 'v[0-9]*' --sort=-version:refname | sed -n 's/^v//p' | grep -E "$release_version_pattern" | head -n 1 || true)
+if [[ $version == "$newest" ]]; then names+=("$release_image:latest"); fi
+tags=()
+for name in "${names[@]}"; do tags+=(-t "$name"); done
 output=()
 if $push; then output=(--push); fi
 (
@@ -38,6 +45,6 @@ if $push; then output=(--push); fi
   set -x
   docker buildx build --platform "${platforms[*]}" -f "$repo/docker/release.Dockerfile" \
     --build-arg VERSION="$version" --build-arg REVISION="$(git -C "$repo" rev-parse HEAD)" --build-arg SOURCE="$release_source" \
-    -t "$release_image:$version" -t "$release_image:latest" "${output[@]}" "$context"
+    "${tags[@]}" "${output[@]}" "$context"
 )
-echo "release-image: $release_image:$version (${platforms[*]})$($push && echo ", pushed" || echo ", not pushed")"
+echo "release-image: ${names[*]} for ${platforms[*]}$($push && echo ", pushed" || echo ", not pushed")"
