@@ -67,25 +67,25 @@ Task("Publish")
         OutputDirectory = output,
         MSBuildSettings = new DotNetMSBuildSettings()
             .WithProperty("PublishAot", "true")
-            .WithProperty("Version", Capture("bash", "scripts/version.sh") ?? "0.0.0-dev")
-            .WithProperty("SourceRevisionId", Capture("git", "rev-parse HEAD") ?? "unknown"),
+            .WithProperty("Version", ReleaseVersion())
+            .WithProperty("SourceRevisionId", GitCommit()),
     });
     // Copy, then rename over the old binary: a running watchdog (a test, a benchmark) keeps its inode,
     // where overwriting in place would fail with "Text file busy".
     var staged = artifacts.CombineWithFilePath("fwatchdog.new");
     CopyFile(output.CombineWithFilePath("fwatchdog"), staged);
     System.IO.File.Move(staged.FullPath, binary.FullPath, overwrite: true);
-    // The release scripts and docker/release.Dockerfile take every architecture's binary from
-    // artifacts/linux-<arch>/fwatchdog (Docker's names).
-    var released = artifacts.Combine("linux-amd64");
-    EnsureDirectoryExists(released);
-    CopyFile(binary, released.CombineWithFilePath("fwatchdog.new"));
-    System.IO.File.Move(released.CombineWithFilePath("fwatchdog.new").FullPath, released.CombineWithFilePath("fwatchdog").FullPath, overwrite: true);
     Information($"Published {binary} ({new FileInfo(binary.FullPath).Length / 1024} KiB)");
 });
 
+// The full commit, as the Go watchdog prints it and the image's revision label carries it.
+string GitCommit() => FirstLineOf("git", "rev-parse HEAD") ?? "unknown";
+
+// The version of this checkout from its git tag: one source for the binary, the image and the release.
+string ReleaseVersion() => FirstLineOf("bash", "scripts/version.sh") ?? "0.0.0-dev";
+
 // The first line a command prints, or null when it fails or cannot start (no git in a source tarball).
-string Capture(string command, string arguments)
+string FirstLineOf(string command, string arguments)
 {
     try {
         IEnumerable<string> output;

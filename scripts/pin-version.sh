@@ -29,7 +29,7 @@ candidates() {
 if $check; then
   offending=0
   while IFS= read -r -d '' file; do
-    [[ -f $repo/$file ]] || continue # listed by the index, deleted in the work tree
+    [[ -f $repo/$file && ! -L $repo/$file ]] || continue # deleted in the work tree, or a link (its target is listed)
     while IFS= read -r hit; do
       line=${hit#*:}
       others=$(grep -oE "$image_pattern" <<<"$line" | grep -vxF "$pinned" || true)
@@ -49,7 +49,7 @@ fi
 changed=0
 while IFS= read -r -d '' file; do
   path=$repo/$file
-  [[ -f $path ]] || continue
+  [[ -f $path && ! -L $path ]] || continue
   before=$(sha256sum <"$path")
   sed -E -i \
     -e "s#($arg_pattern).*#\\1$pinned#" \
