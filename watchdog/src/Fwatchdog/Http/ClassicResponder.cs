@@ -35,12 +35,15 @@ internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics
                 if (!await WriteAsync(context, output, prefix: null, call.Log).ConfigureAwait(false))
                     break;
                 if (options.WriteDebug)
-                    call.Log.Output(output.SpilledToDisk ? $"({output.Length} bytes of output, spilled to disk)" : $"({output.Length} bytes of output)");
-                call.Log.Wrote(output.Length, seconds, StatusCodes.Status200OK);
+                    await DebugOutput.LogSuccessAsync(call.Log, output, options.LogBufferSize, seconds, response.StatusCode).ConfigureAwait(false);
+                else
+                    call.Log.Wrote(output.Length, seconds, response.StatusCode);
                 break;
 
             case RunEnd.Exited:
                 var status = Encoding.UTF8.GetBytes(outcome.Exit + "\n");
+                if (options.WriteDebug)
+                    await DebugOutput.LogFailureAsync(call.Log, outcome.Exit.ToString(), output, options.LogBufferSize).ConfigureAwait(false);
                 call.Log.Failed(outcome.Exit.ToString(), output.Length, seconds, StatusCodes.Status500InternalServerError);
                 response.StatusCode = StatusCodes.Status500InternalServerError;
                 response.ContentType = PlainText.ContentType;

@@ -24,7 +24,7 @@ public static class WatchdogHost
         var limiter = new InflightLimiter(options.MaxInflight);
         var lockFile = options.SuppressLock ? null : new LockFile(options.LockFilePath);
         var health = new HealthState(lockFile);
-        using var runner = new FunctionRunner(options.Command, options.KillGrace, options.CombineOutput);
+        using var runner = new FunctionRunner(options.Command, options.KillGrace, options.CombineOutput, options.LogBufferSize);
         if (!runner.IsSubreaper)
             log.Warning("Could not become a child subreaper; orphaned grandchildren of functions will be reaped by init instead.");
 
