@@ -153,6 +153,10 @@ public sealed class FunctionRun : IDisposable
         catch (Exception e)
         {
             Stop(RunEnd.OutputFailed, e);
+            // Output still in the pipe when the process exited: the run already counts as Exited,
+            // but its output is incomplete, which must not pass for success.
+            if (Interlocked.CompareExchange(ref _end, (int)RunEnd.OutputFailed, (int)RunEnd.Exited) == (int)RunEnd.Exited)
+                _error = e;
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
+using Fwatchdog.Lifecycle;
 using Fwatchdog.Telemetry;
 using Microsoft.AspNetCore.Http;
 
@@ -69,8 +70,8 @@ internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics
                 break;
 
             case RunEnd.OutputFailed:
-                call.Log.Error("Could not hold the function's output: {error}. Check free space in {directory} or raise max_buffer_bytes.",
-                    outcome.Error?.Message, options.TempDirectory);
+                var problem = TempDirectoryProblem.Explain(options.TempDirectory, outcome.Error);
+                call.Log.Error("Could not hold the function's output: {reason}; {remedy}, or raise max_buffer_bytes.", problem.Reason, problem.Remedy);
                 await PlainText.WriteAsync(context, StatusCodes.Status500InternalServerError, "Could not buffer the function's output.\n").ConfigureAwait(false);
                 break;
 
