@@ -29,11 +29,18 @@ internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics
         switch (outcome.End)
         {
             case RunEnd.Exited when outcome.Exit.Success:
+                var cgi = options.CgiResponse ? await CgiResponse.ReadAsync(output, call.Log, context.RequestAborted).ConfigureAwait(false) : default;
+                if (cgi.Fault is not null)
+                {
+                    await CgiResponse.AnswerInvalidAsync(context, cgi.Fault).ConfigureAwait(false);
+                    break;
+                }
                 ResponseHeaders.SetContentType(context, options);
                 response.Headers["X-Duration-Seconds"] = seconds.ToString("F6", CultureInfo.InvariantCulture);
                 response.StatusCode = StatusCodes.Status200OK;
-                response.ContentLength = output.Length;
-                if (!await WriteAsync(context, output, prefix: null, call.Log).ConfigureAwait(false))
+                cgi.Headers?.ApplyTo(response);
+                response.ContentLength = output.Length - cgi.BlockLength;
+                if (!await WriteAsync(context, output, prefix: null, call.Log, skip: cgi.BlockLength).ConfigureAwait(false))
                     break;
                 if (options.WriteDebug)
                     await DebugOutput.LogSuccessAsync(call.Log, output, options.LogBufferSize, seconds, response.StatusCode).ConfigureAwait(false);
@@ -82,7 +89,7 @@ internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics
     }
 
     /// <returns>False when the response could not be written completely (and the connection is gone).</returns>
-    private async Task<bool> WriteAsync(HttpContext context, SpillBuffer output, byte[]? prefix, RequestLog log)
+    private async Task<bool> WriteAsync(HttpContext context, SpillBuffer output, byte[]? prefix, RequestLog log, long skip = 0)
     {
         using var writeTimeout = new CancellationTokenSource(options.WriteTimeout);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, writeTimeout.Token);
@@ -90,7 +97,7 @@ internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics
         {
             if (prefix is not null)
                 await context.Response.Body.WriteAsync(prefix, stop.Token).ConfigureAwait(false);
-            await output.ReplayToAsync(context.Response.Body, stop.Token).ConfigureAwait(false);
+            await output.ReplayToAsync(context.Response.Body, stop.Token, skip).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (writeTimeout.IsCancellationRequested)

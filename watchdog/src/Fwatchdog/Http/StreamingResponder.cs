@@ -19,24 +19,28 @@ internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetri
     {
         var context = call.Context;
         var response = context.Response;
-        ResponseHeaders.SetContentType(context, options);
-        response.StatusCode = StatusCodes.Status200OK;
         var trailers = AcceptsTrailers(context);
-        if (trailers)
-            response.DeclareTrailer(StatusTrailer);
-        await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+        // cgi_response: the function's header block sets status and headers, so they go out when it ends.
+        var cgi = options.CgiResponse ? new CgiResponseStream(response.Body, call.Log, headers => StartAsync(context, trailers, headers)) : null;
+        if (cgi is null)
+            await StartAsync(context, trailers, null).ConfigureAwait(false);
 
         using var writeDeadline = new CancellationTokenSource(options.WriteTimeout);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, writeDeadline.Token);
-        var outcome = await call.Run.CompleteAsync(call.Input, response.Body, call.Timeout, stop.Token).ConfigureAwait(false);
+        var outcome = await call.Run.CompleteAsync(call.Input, cgi ?? response.Body, call.Timeout, stop.Token).ConfigureAwait(false);
         var seconds = call.ElapsedSeconds;
         OutcomeMetrics.Record(metrics, outcome, seconds);
 
+        if (cgi is not null && !response.HasStarted && outcome.End is RunEnd.Exited or RunEnd.TimedOut)
+        {
+            await AnswerBeforeHeadersAsync(call, cgi, outcome, seconds).ConfigureAwait(false);
+            return;
+        }
         if (outcome.End == RunEnd.Exited && outcome.Exit.Success)
         {
             if (trailers)
                 response.AppendTrailer(StatusTrailer, "exit status 0");
-            call.Log.Wrote(outcome.BytesOut, seconds, StatusCodes.Status200OK);
+            call.Log.Wrote(outcome.BytesOut, seconds, response.StatusCode);
             return;
         }
 
@@ -55,6 +59,39 @@ internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetri
             response.AppendTrailer(StatusTrailer, reason);
         else
             context.Abort();
+    }
+
+    private Task StartAsync(HttpContext context, bool trailers, CgiResponseHeaders? cgi)
+    {
+        ResponseHeaders.SetContentType(context, options);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        cgi?.ApplyTo(context.Response);
+        if (trailers)
+            context.Response.DeclareTrailer(StatusTrailer);
+        return context.Response.StartAsync(context.RequestAborted);
+    }
+
+    /// <summary>
+    /// cgi_response=true and the header block never ended, so nothing has been sent yet: the answer
+    /// is still a status of its own, as in classic mode, and 502 for a function that exited 0.
+    /// </summary>
+    private async Task AnswerBeforeHeadersAsync(FunctionCall call, CgiResponseStream cgi, RunOutcome outcome, double seconds)
+    {
+        var context = call.Context;
+        if (outcome.End == RunEnd.TimedOut)
+        {
+            call.Log.TimedOut(options.FunctionProcess, GoDuration.Format(call.Timeout), seconds);
+            await PlainText.WriteAsync(context, StatusCodes.Status408RequestTimeout, "Killed process.\n").ConfigureAwait(false);
+        }
+        else if (!outcome.Exit.Success)
+        {
+            call.Log.Failed(outcome.Exit.ToString(), outcome.BytesOut, seconds, StatusCodes.Status500InternalServerError);
+            await PlainText.WriteAsync(context, StatusCodes.Status500InternalServerError, $"{outcome.Exit}\n").ConfigureAwait(false);
+        }
+        else
+        {
+            await CgiResponse.AnswerInvalidAsync(context, cgi.Complete() ?? "the headers could not be sent").ConfigureAwait(false);
+        }
     }
 
     private static bool AcceptsTrailers(HttpContext context) =>
