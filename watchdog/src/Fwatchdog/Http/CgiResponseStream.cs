@@ -1,3 +1,4 @@
+using Fwatchdog.Execution;
 using Fwatchdog.Telemetry;
 
 namespace Fwatchdog.Http;
@@ -9,7 +10,7 @@ namespace Fwatchdog.Http;
 /// allows none, is logged once and recorded in <see cref="Fault"/>; the rest of the output is then
 /// discarded, so the function still runs to its end as it would without cgi_response.
 /// </summary>
-internal sealed class CgiResponseStream(Stream body, RequestLog log, Func<CgiResponseHeaders, Task>? onHeaders = null) : Stream
+internal sealed class CgiResponseStream(Stream body, RequestLog log, Func<CgiResponseHeaders, Task>? onHeaders = null) : WriteOnlyStream
 {
     private readonly CgiHeaderReader _reader = new();
 
@@ -69,14 +70,4 @@ internal sealed class CgiResponseStream(Stream body, RequestLog log, Func<CgiRes
 
     public override void Write(byte[] buffer, int offset, int count) =>
         throw new NotSupportedException("CgiResponseStream is written asynchronously.");
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

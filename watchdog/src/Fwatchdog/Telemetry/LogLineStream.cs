@@ -6,15 +6,9 @@ namespace Fwatchdog.Telemetry;
 /// A write-only stream that hands what is written to it to the log line by line (lines longer than
 /// log_buffer_size in marked pieces). Disposing it logs a last line that had no newline.
 /// </summary>
-internal sealed class LogLineStream(int maxLineBytes, Action<string> line) : Stream
+internal sealed class LogLineStream(int maxLineBytes, Action<string> line) : WriteOnlyStream
 {
     private readonly LineSplitter _lines = new(maxLineBytes, line);
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override void Write(ReadOnlySpan<byte> buffer) => _lines.Append(buffer);
 
@@ -31,11 +25,6 @@ internal sealed class LogLineStream(int maxLineBytes, Action<string> line) : Str
         _lines.Append(buffer.AsSpan(offset, count));
         return Task.CompletedTask;
     }
-
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
