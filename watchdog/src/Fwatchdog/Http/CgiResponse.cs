@@ -1,3 +1,4 @@
+using System.Buffers;
 using Fwatchdog.Execution;
 using Fwatchdog.Telemetry;
 using Microsoft.AspNetCore.Http;
@@ -17,10 +18,19 @@ internal readonly record struct CgiResponse(CgiResponseHeaders? Headers, int Blo
     public static async Task<CgiResponse> ReadAsync(SpillBuffer output, RequestLog log, CancellationToken cancellationToken)
     {
         // One byte more than a block may take, so a block that does not end within the limit is told as such.
-        var start = new byte[(int)Math.Min(output.Length, CgiHeaderReader.MaxBlockBytes + 1)];
-        var length = await output.CopyStartAsync(start, cancellationToken).ConfigureAwait(false);
+        var wanted = (int)Math.Min(output.Length, CgiHeaderReader.MaxBlockBytes + 1);
+        var start = ArrayPool<byte>.Shared.Rent(wanted);
         var reader = new CgiHeaderReader();
-        var blockLength = reader.Read(start.AsSpan(0, length));
+        int blockLength;
+        try
+        {
+            var length = await output.CopyStartAsync(start.AsMemory(0, wanted), cancellationToken).ConfigureAwait(false);
+            blockLength = reader.Read(start.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(start);
+        }
         reader.End();
         var fault = reader.Fault;
         if (reader.Headers is { AllowsBody: false } headers && output.Length > blockLength)
