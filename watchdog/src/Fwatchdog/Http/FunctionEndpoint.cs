@@ -112,6 +112,8 @@ public sealed class FunctionEndpoint
         {
             var environment = _options.CgiHeaders ? CgiEnvironment.Build(request, callId) : null;
             log.Forking();
+            if (_options.WriteDebug && _options.CgiHeaders)
+                log.QueryAndPath(request.QueryString.HasValue ? request.QueryString.Value![1..] : "", request.Path.Value ?? "");
             FunctionRun run;
             try
             {
