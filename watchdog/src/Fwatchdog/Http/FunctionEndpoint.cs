@@ -14,7 +14,7 @@ namespace Fwatchdog.Http;
 /// the function through <see cref="FunctionRunner"/> with the request as CGI variables and stdin,
 /// and hands the run to the classic or the streaming responder.
 /// </summary>
-public sealed class FunctionEndpoint
+public sealed class FunctionEndpoint : IFunctionEndpoint
 {
     private readonly WatchdogOptions _options;
     private readonly FunctionRunner _runner;
