@@ -13,15 +13,15 @@ namespace Fwatchdog.Proxy;
 internal sealed class UpstreamProcess(FunctionRunner runner, bool prefixLogs, ILogger log) : IAsyncDisposable
 {
     private readonly ILogger _verbatim = log.ForContext(LogFields.Verbatim, true);
-    private readonly CancellationTokenSource _stop = new();
     private FunctionRun? _run;
+    private volatile bool _stopRequested;
     private Task<RunOutcome>? _completion;
 
     /// <summary>Completes when the process has exited and its output has been logged.</summary>
     public Task<RunOutcome> Exited => _completion ?? throw new InvalidOperationException("The upstream was not started.");
 
     /// <summary>True once <see cref="StopAsync"/> was called: an exit after that is not a failure.</summary>
-    public bool StopRequested => _stop.IsCancellationRequested;
+    public bool StopRequested => _stopRequested;
 
     /// <returns>False when the program cannot be started; the cause and fix are logged.</returns>
     public bool TryStart()
@@ -42,7 +42,9 @@ internal sealed class UpstreamProcess(FunctionRunner runner, bool prefixLogs, IL
     private async Task<RunOutcome> RunAsync(FunctionRun run)
     {
         var stdout = new LogLineStream(line => Log("stdout", line));
-        var outcome = await run.CompleteAsync(input: null, stdout, TimeSpan.Zero, _stop.Token).ConfigureAwait(false);
+        // Never aborted through the token: that would stop reading its output, and a server's last
+        // lines ("shutting down…") are worth logging. StopAsync terminates it instead.
+        var outcome = await run.CompleteAsync(input: null, stdout, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
         stdout.Flush();
         return outcome;
     }
@@ -50,7 +52,8 @@ internal sealed class UpstreamProcess(FunctionRunner runner, bool prefixLogs, IL
     /// <summary>SIGTERM to the group, SIGKILL after kill_grace; returns how it ended.</summary>
     public Task<RunOutcome> StopAsync()
     {
-        _stop.Cancel();
+        _stopRequested = true;
+        _run?.Terminate();
         return Exited;
     }
 
@@ -67,6 +70,5 @@ internal sealed class UpstreamProcess(FunctionRunner runner, bool prefixLogs, IL
         if (_completion is not null)
             await StopAsync().ConfigureAwait(false);
         _run?.Dispose();
-        _stop.Dispose();
     }
 }
