@@ -68,7 +68,8 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
                 var call = new Call(context, started, log);
                 await ForwardAsync(call, generated ? callId : null).ConfigureAwait(false);
                 _metrics.FunctionCompleted(call.Outcome, null, call.Seconds, call.BytesIn, call.BytesOut);
-                log.Forwarded(context.Response.StatusCode, call.BytesOut, call.Seconds);
+                if (!IsKubeletProbe(request))
+                    log.Forwarded(context.Response.StatusCode, call.BytesOut, call.Seconds);
             }
             finally
             {
@@ -255,6 +256,13 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         }
         context.Abort();
         return Task.CompletedTask;
+    }
+
+    /// <summary>of-watchdog leaves the kubelet's probes (e.g. an httpGet probe on ready_path's route) out of the log.</summary>
+    private static bool IsKubeletProbe(HttpRequest request)
+    {
+        var userAgent = request.Headers.UserAgent;
+        return userAgent.Count > 0 && userAgent[0] is { } agent && agent.StartsWith("kube-probe", StringComparison.Ordinal);
     }
 
     private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to)

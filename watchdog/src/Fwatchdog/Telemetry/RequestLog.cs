@@ -18,7 +18,7 @@ public sealed class RequestLog
     private static readonly MessageTemplate ForkingTemplate = Parse("Forking fprocess.");
     private static readonly MessageTemplate WroteTemplate = Parse($"Wrote {{{LogFields.Bytes}}} Bytes - Duration: {{{LogFields.Duration}:F6}}s");
     private static readonly MessageTemplate ForwardedTemplate =
-        Parse($"{{{LogFields.Method}}} {{{LogFields.Path}}} - {{{LogFields.Status}}} - ContentLength: {{{LogFields.Bytes}}} Bytes ({{{LogFields.Duration}:F4}}s)");
+        Parse($"{{{LogFields.Method}}} {{{LogFields.Path}}} - {{{LogFields.Status}}} - ContentLength: {{{LogFields.Bytes}}}B ({{{LogFields.Duration}:F4}}s)");
     private static readonly MessageTemplate StandardErrorTemplate = Parse("stderr: {line}");
     private static readonly MessageTemplate VerbatimTemplate = Parse("{line}");
 
