@@ -10,13 +10,11 @@ namespace Fwatchdog.Lifecycle;
 /// </summary>
 public sealed class ForkMode(FunctionRunner runner, FunctionEndpoint endpoint, ILogger log) : IWatchdogMode
 {
-    private static readonly Task Never = new TaskCompletionSource().Task;
-
     public IFunctionEndpoint Endpoint => endpoint;
     public IReadinessCheck? ReadinessCheck => null;
     public bool Start() => true;
     public Task<bool> Ready => Task.FromResult(true);
-    public Task Failed => Never;
+    public Task Failed => IWatchdogMode.NeverFails;
 
     public Task<int> StopAsync()
     {

@@ -10,6 +10,9 @@ namespace Fwatchdog.Lifecycle;
 /// </summary>
 public interface IWatchdogMode : IAsyncDisposable
 {
+    /// <summary><see cref="Failed"/> of the modes that cannot fail once started.</summary>
+    protected static readonly Task NeverFails = new TaskCompletionSource().Task;
+
     IFunctionEndpoint Endpoint { get; }
 
     /// <summary>Asked by /_/ready after the watchdog's own checks; null when the mode has none.</summary>

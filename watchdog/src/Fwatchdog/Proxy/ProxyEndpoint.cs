@@ -54,9 +54,7 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         {
             if (!_limiter.TryEnter())
             {
-                _metrics.FunctionCompleted(ExecutionOutcome.Rejected, null, 0, 0, 0);
-                await PlainText.WriteAsync(context, StatusCodes.Status429TooManyRequests,
-                    $"Concurrent request limit exceeded. Max concurrent requests: {_options.MaxInflight}\n").ConfigureAwait(false);
+                await _limiter.RefuseAsync(context, _metrics).ConfigureAwait(false);
                 return;
             }
             try

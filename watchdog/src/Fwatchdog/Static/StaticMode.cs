@@ -9,8 +9,6 @@ namespace Fwatchdog.Static;
 /// <summary>mode=static: files under static_path, no process at all; ready at once, nothing to stop.</summary>
 public sealed class StaticMode(WatchdogOptions options, IWatchdogMetrics metrics, ILogger log) : IWatchdogMode
 {
-    private static readonly Task Never = new TaskCompletionSource().Task;
-
     public IFunctionEndpoint Endpoint { get; } = new StaticFileEndpoint(
         options.StaticPath ?? throw new ArgumentException("mode=static needs static_path.", nameof(options)), metrics);
 
@@ -23,7 +21,7 @@ public sealed class StaticMode(WatchdogOptions options, IWatchdogMetrics metrics
     }
 
     public Task<bool> Ready => Task.FromResult(true);
-    public Task Failed => Never;
+    public Task Failed => IWatchdogMode.NeverFails;
     public Task<int> StopAsync() => Task.FromResult(0);
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
