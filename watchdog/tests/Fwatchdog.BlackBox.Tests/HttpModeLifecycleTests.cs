@@ -67,6 +67,7 @@ public sealed class HttpModeLifecycleTests(ITestOutputHelper output) : WatchdogT
         Assert.Equal("chunk 0", await reader.ReadLineAsync().WaitAsync(Limits.Quick));
 
         Assert.True(watchdog.SendSignal(Signals.SIGTERM));
+        await watchdog.WaitForLineAsync("SIGTERM: no new connections in 1s", Limits.Quick);
         using (var health = await watchdog.Client.GetAsync("/_/health", Limits.Quick))
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         await watchdog.WaitForLineAsync("No new connections allowed, draining: 1 requests", Limits.Quick);
