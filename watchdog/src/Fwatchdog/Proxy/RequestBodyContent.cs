@@ -35,6 +35,17 @@ internal sealed class RequestBodyContent(Stream body, long? length) : HttpConten
         }
     }
 
+    /// <summary>
+    /// Disposes the body too: it carries the read_timeout timer, which must not outlive a call whose
+    /// upstream answered before reading the whole body (the connection's next request would be cut).
+    /// </summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            body.Dispose();
+        base.Dispose(disposing);
+    }
+
     protected override bool TryComputeLength(out long computed)
     {
         computed = length ?? 0;
