@@ -9,6 +9,7 @@ packages=(
   wrk nginx-light prometheus                                # bench load, proxy reference, promtool
   docker.io busybox-static debootstrap                      # container tests and their base images
   shellcheck curl procps util-linux
+  python3                                                   # bench report/chart, mode=http test and bench upstreams
 )
 missing=()
 for p in "${packages[@]}"; do
