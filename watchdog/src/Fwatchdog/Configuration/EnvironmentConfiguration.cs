@@ -36,29 +36,16 @@ public sealed class EnvironmentConfiguration
 
     public WatchdogOptions Read()
     {
-        var fprocess = _getVariable("fprocess");
-        if (string.IsNullOrWhiteSpace(fprocess))
-            throw new ConfigurationException(
-                "Provide a valid process via fprocess environmental variable. " +
-                "Set fprocess to the command to run per request, e.g. fprocess=\"cat\".");
-
-        IReadOnlyList<string> words;
-        try
-        {
-            words = WordSplitter.Split(fprocess);
-        }
-        catch (FormatException e)
-        {
-            throw new ConfigurationException($"{e.Message}. Fix the quoting in the fprocess variable.");
-        }
-        if (words.Count == 0 || words[0].Length == 0)
-            throw new ConfigurationException("fprocess names no program. Set fprocess to the command to run per request, e.g. fprocess=\"cat\".");
+        var mode = Mode();
+        var fprocessName = Named("fprocess", "function_process");
+        var fprocess = _getVariable(fprocessName);
+        var command = mode == ExecutionMode.Static ? null : Command(fprocessName, fprocess); // static runs no process
 
         var writeTimeout = Duration("write_timeout", TimeSpan.FromSeconds(30));
         return new WatchdogOptions
         {
-            FunctionProcess = fprocess,
-            Command = new CommandLine(words[0], words.Skip(1).ToArray()),
+            FunctionProcess = command is null ? null : fprocess,
+            Command = command,
             Port = Port("port", 8080),
             MetricsPort = Port("metrics_port", 8081),
             ReadTimeout = Duration("read_timeout", TimeSpan.FromSeconds(30)),
@@ -78,12 +65,83 @@ public sealed class EnvironmentConfiguration
             PrefixLogs = OfWatchdogBoolean("prefix_logs", true),
             LogBufferSize = (int)Count("log_buffer_size", DefaultLogBufferSize, MaxLogBufferSize, minimum: 1),
             LogFormat = Choice("log_format", LogFormat.Text, ("text", LogFormat.Text), ("json", LogFormat.Json)),
-            Mode = Choice("mode", ExecutionMode.Classic, ("classic", ExecutionMode.Classic), ("streaming", ExecutionMode.Streaming)),
+            Mode = mode,
             MaxRequestBytes = Count("max_request_bytes", 0, long.MaxValue),
             MaxBufferBytes = Count("max_buffer_bytes", 4 * 1024 * 1024, long.MaxValue),
             TempDirectory = TempDirectory(),
+            UpstreamUrl = mode == ExecutionMode.Http ? UpstreamUrl() : null,
+            BufferRequestBody = Boolean(Named("http_buffer_req_body", "buffer_http"), false),
+            ReadyPath = NonEmpty("ready_path") is { } readyPath ? "/" + readyPath.TrimStart('/') : null,
+            StaticPath = mode == ExecutionMode.Static ? StaticPath() : null,
         };
     }
+
+    private static readonly (string Name, ExecutionMode Mode)[] Modes =
+    [
+        ("classic", ExecutionMode.Classic), ("streaming", ExecutionMode.Streaming),
+        ("serializing", ExecutionMode.Classic), ("http", ExecutionMode.Http), ("static", ExecutionMode.Static),
+    ];
+
+    /// <summary>Unlike other settings, a wrong mode is fatal: serving requests the wrong way is worse than not starting.</summary>
+    private ExecutionMode Mode()
+    {
+        var text = _getVariable("mode");
+        if (string.IsNullOrEmpty(text))
+            return ExecutionMode.Classic;
+        foreach (var (name, mode) in Modes)
+        {
+            if (string.Equals(text, name, StringComparison.OrdinalIgnoreCase))
+                return mode;
+        }
+        throw new ConfigurationException(
+            $"mode=\"{text}\" is not a mode. Set mode to one of: {string.Join(", ", Modes.Select(m => m.Name))}.");
+    }
+
+    private static CommandLine Command(string variable, string? fprocess)
+    {
+        if (string.IsNullOrWhiteSpace(fprocess))
+            throw new ConfigurationException(
+                "Provide a valid process via fprocess environmental variable. " +
+                "Set fprocess to the command to run per request, e.g. fprocess=\"cat\".");
+
+        IReadOnlyList<string> words;
+        try
+        {
+            words = WordSplitter.Split(fprocess);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigurationException($"{e.Message}. Fix the quoting in the {variable} variable.");
+        }
+        if (words.Count == 0 || words[0].Length == 0)
+            throw new ConfigurationException($"{variable} names no program. Set fprocess to the command to run per request, e.g. fprocess=\"cat\".");
+        return new CommandLine(words[0], words.Skip(1).ToArray());
+    }
+
+    private Uri UpstreamUrl()
+    {
+        var name = Named("upstream_url", "http_upstream_url");
+        var text = _getVariable(name);
+        if (string.IsNullOrEmpty(text))
+            throw new ConfigurationException(
+                "mode=http needs upstream_url: set it to the address the function's own server listens on, e.g. upstream_url=http://127.0.0.1:3000.");
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp || url.Host.Length == 0)
+            throw new ConfigurationException(
+                $"{name}=\"{text}\" is not an http:// URL. Set it to the address the function's own server listens on, e.g. upstream_url=http://127.0.0.1:3000.");
+        return url;
+    }
+
+    private string StaticPath()
+    {
+        var path = NonEmpty("static_path")
+            ?? throw new ConfigurationException("mode=static needs static_path: set it to the directory to serve, e.g. static_path=/home/app/public.");
+        if (!Directory.Exists(path))
+            throw new ConfigurationException($"static_path=\"{path}\" is not a directory. Set static_path to the directory to serve.");
+        return Path.GetFullPath(path);
+    }
+
+    /// <summary>The variable to read for a setting with an of-watchdog alias: the main name wins when both are set.</summary>
+    private string Named(string name, string alias) => string.IsNullOrEmpty(_getVariable(name)) && !string.IsNullOrEmpty(_getVariable(alias)) ? alias : name;
 
     private string TempDirectory() => TempDirectoryFrom(_getVariable);
 

@@ -86,6 +86,17 @@ public sealed class FunctionRun : IDisposable
             _killTimer = new Timer(static s => ((FunctionProcess)s!).SignalGroup(LibC.SIGKILL), _process, _killGrace, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>
+    /// Asks the group to stop — SIGTERM, SIGKILL after the kill grace — while its output is still
+    /// read to the end: for a long-running process (mode=http's server) whose last lines matter.
+    /// </summary>
+    public void Terminate()
+    {
+        if (_process.SignalGroup(LibC.SIGTERM))
+            Interlocked.CompareExchange(ref _killTimer,
+                new Timer(static s => ((FunctionProcess)s!).SignalGroup(LibC.SIGKILL), _process, _killGrace, Timeout.InfiniteTimeSpan), null)?.Dispose();
+    }
+
     private async Task PumpInputAsync(Stream? input)
     {
         var stdin = _process.StandardInput;

@@ -60,7 +60,7 @@ internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics
                 break;
 
             case RunEnd.TimedOut:
-                call.Log.TimedOut(options.FunctionProcess, GoDuration.Format(call.Timeout), seconds);
+                call.Log.TimedOut(options.FunctionProcess ?? "", GoDuration.Format(call.Timeout), seconds);
                 response.StatusCode = StatusCodes.Status408RequestTimeout;
                 response.ContentType = PlainText.ContentType;
                 response.ContentLength = KilledBody.Length;

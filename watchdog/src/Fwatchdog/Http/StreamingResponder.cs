@@ -94,7 +94,7 @@ internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetri
         var context = call.Context;
         if (outcome.End == RunEnd.TimedOut)
         {
-            call.Log.TimedOut(options.FunctionProcess, GoDuration.Format(call.Timeout), seconds);
+            call.Log.TimedOut(options.FunctionProcess ?? "", GoDuration.Format(call.Timeout), seconds);
             await PlainText.WriteAsync(context, StatusCodes.Status408RequestTimeout, "Killed process.\n").ConfigureAwait(false);
         }
         else if (!outcome.Exit.Success)

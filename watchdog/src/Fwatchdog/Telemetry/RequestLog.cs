@@ -17,6 +17,8 @@ public sealed class RequestLog
 {
     private static readonly MessageTemplate ForkingTemplate = Parse("Forking fprocess.");
     private static readonly MessageTemplate WroteTemplate = Parse($"Wrote {{{LogFields.Bytes}}} Bytes - Duration: {{{LogFields.Duration}:F6}}s");
+    private static readonly MessageTemplate ForwardedTemplate =
+        Parse($"{{{LogFields.Method}}} {{{LogFields.Path}}} - {{{LogFields.Status}}} - ContentLength: {{{LogFields.Bytes}}}B ({{{LogFields.Duration}:F4}}s)");
     private static readonly MessageTemplate StandardErrorTemplate = Parse("stderr: {line}");
     private static readonly MessageTemplate VerbatimTemplate = Parse("{line}");
     private static readonly MessageTemplate DurationTemplate = Parse($"Duration: {{{LogFields.Duration}:F6}}s");
@@ -49,6 +51,11 @@ public sealed class RequestLog
     public void Duration(long bytes, double seconds, int status) =>
         Write(LogEventLevel.Information, DurationTemplate,
             Property(LogFields.Bytes, bytes), Property(LogFields.Duration, seconds), Property(LogFields.Status, status));
+
+    /// <summary>mode=http: one line per proxied call, in of-watchdog's words.</summary>
+    public void Forwarded(int status, long bytes, double seconds) =>
+        Write(LogEventLevel.Information, ForwardedTemplate,
+            Property(LogFields.Status, status), Property(LogFields.Bytes, bytes), Property(LogFields.Duration, seconds));
 
     /// <summary>A function's stderr line; unprefixed lines are written as they are (prefix_logs=false).</summary>
     public void StandardError(string line, bool prefixed)

@@ -221,7 +221,6 @@ public class EnvironmentValuesTests
 
     [Theory]
     [InlineData("log_format", "xml")]
-    [InlineData("mode", "http")]
     public void Unknown_choices_fall_back_with_a_warning(string variable, string value)
     {
         var (options, warnings) = FakeEnvironment.Read((variable, value));
@@ -288,12 +287,12 @@ public class EnvironmentValuesTests
     [Fact]
     public void Each_invalid_variable_gets_its_own_warning()
     {
-        var (_, warnings) = FakeEnvironment.Read(("port", "x"), ("read_timeout", "y"), ("mode", "z"));
+        var (_, warnings) = FakeEnvironment.Read(("port", "x"), ("read_timeout", "y"), ("log_format", "z"));
 
         Assert.Equal(3, warnings.Count);
         Assert.Contains(warnings, w => w.Contains("port"));
         Assert.Contains(warnings, w => w.Contains("read_timeout"));
-        Assert.Contains(warnings, w => w.Contains("mode"));
+        Assert.Contains(warnings, w => w.Contains("log_format"));
     }
 
     private static bool BooleanOf(WatchdogOptions options, string variable) => variable switch
