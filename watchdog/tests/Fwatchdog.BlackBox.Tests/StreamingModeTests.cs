@@ -9,6 +9,7 @@ namespace Fwatchdog.BlackBox.Tests;
 /// <summary>mode=streaming: output reaches the client while the function is still running.</summary>
 public sealed class StreamingModeTests(ITestOutputHelper output) : WatchdogTest(output)
 {
+    [Trait(EmulatedSubset.Trait, EmulatedSubset.Emulated)]
     [Fact]
     public async Task First_bytes_arrive_before_the_function_exits()
     {
