@@ -12,7 +12,7 @@ namespace Fwatchdog.IntegrationTests.Fixtures;
 /// the published binary by docker/build-image.sh, a faas-cli project folder with the repository's
 /// templates pulled into it, and each template's image, built the way faas-cli builds it once on
 /// first use. Everything this run created is removed when the collection ends, and what an earlier run
-/// that was killed left behind (found by label) is removed when it starts.
+/// that was killed left behind (found by label, its owner process gone) is removed when it starts.
 /// </summary>
 public sealed class DockerEnvironment : IAsyncLifetime
 {
@@ -105,9 +105,11 @@ public sealed class DockerEnvironment : IAsyncLifetime
     private async Task RemoveLeftoversAsync()
     {
         var labelled = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [ImageBuilder.Label] = true } };
-        foreach (var container in await Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = labelled }))
+        var containers = await Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = labelled });
+        foreach (var container in containers.Where(c => ImageBuilder.IsLeftover(c.Labels, c.Created)))
             await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
-        foreach (var image in await Docker.Images.ListImagesAsync(new ImagesListParameters { All = true, Filters = labelled }))
+        var images = await Docker.Images.ListImagesAsync(new ImagesListParameters { All = true, Filters = labelled });
+        foreach (var image in images.Where(i => ImageBuilder.IsLeftover(i.Labels, i.Created)))
         {
             try { await Docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true }); }
             catch (DockerImageNotFoundException) { } // went with an image removed before it
