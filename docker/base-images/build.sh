@@ -79,7 +79,8 @@ build_dotnet_sdk() {
   local with_openfaas=$work/csharp-openfaas
   cp -r "$csharp_template" "$with_openfaas"
   rm -rf "$with_openfaas/function" && cp -r "$openfaas_csharp" "$with_openfaas/function"
-  bash "$here/seed-nuget.sh" "$rootfs/root/.nuget/packages" "$csharp_template" "$with_openfaas" "$watchdog_project"
+  bash "$here/seed-nuget.sh" "$rootfs/root/.nuget/packages" "$csharp_template" "$watchdog_project"
+  SEED_AOT=false bash "$here/seed-nuget.sh" "$rootfs/root/.nuget/packages" "$with_openfaas"
   # No package source inside: a restore finds everything in the seeded global packages folder.
   mkdir -p "$rootfs/root/.nuget/NuGet"
   printf '<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <packageSources>\n    <clear />\n  </packageSources>\n</configuration>\n' \
