@@ -24,7 +24,7 @@ public static class WatchdogHost
         var limiter = new InflightLimiter(options.MaxInflight);
         var lockFile = options.SuppressLock ? null : new LockFile(options.LockFilePath);
         var health = new HealthState(lockFile);
-        using var runner = new FunctionRunner(options.Command, options.KillGrace, options.CombineOutput);
+        using var runner = new FunctionRunner(options.Command, options.KillGrace, options.CombineOutput, options.LogBufferSize);
         if (!runner.IsSubreaper)
             log.Warning("Could not become a child subreaper; orphaned grandchildren of functions will be reaped by init instead.");
 
@@ -44,6 +44,8 @@ public static class WatchdogHost
             return 1;
         if (!TryWriteLockFile(lockFile, log))
             return 1;
+        if (lockFile is null && options.Mode == ExecutionMode.Classic)
+            WarnIfOutputCannotSpill(options, log);
         health.MarkAccepting();
         // The readiness signal scripts and tests wait for: both ports accept connections and
         // /_/health already answers 200.
@@ -71,6 +73,14 @@ public static class WatchdogHost
             return false;
         }
         return true;
+    }
+
+    /// <summary>Without a lock file nothing else tries TMPDIR before the first large output needs it.</summary>
+    private static void WarnIfOutputCannotSpill(WatchdogOptions options, ILogger log)
+    {
+        if (TempDirectoryProblem.Probe(options.TempDirectory) is { } problem)
+            log.Warning("{reason}; outputs larger than max_buffer_bytes ({max_buffer_bytes} bytes) will fail with 500 until you {remedy}.",
+                problem.Reason, options.MaxBufferBytes, problem.Remedy);
     }
 
     private static bool TryWriteLockFile(LockFile? lockFile, ILogger log)
