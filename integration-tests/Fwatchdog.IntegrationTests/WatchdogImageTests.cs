@@ -52,7 +52,7 @@ public sealed class WatchdogImageTests(DockerEnvironment environment)
         var placeholder = Encoding.ASCII.GetBytes("placeholder, not a program\n");
         var image = await environment.BuildAsync("watchdog-from-source",
             () => BuildContext.Of(RepositoryPaths.Root, ["docker/Dockerfile", "Directory.Build.props", "watchdog/src"],
-                new Dictionary<string, byte[]> { ["artifacts/fwatchdog"] = placeholder }),
+                new Dictionary<string, byte[]> { ["artifacts/linux-amd64/fwatchdog"] = placeholder }),
             "docker/Dockerfile",
             new Dictionary<string, string> { ["SDK_IMAGE"] = "fwatchdog-local/dotnet-sdk:latest" });
 

@@ -3,7 +3,10 @@
 using System.Text;
 
 var input = await Console.In.ReadToEndAsync();
-var output = Function.Handler.Handle(input);
-var stdout = Console.OpenStandardOutput();
-await stdout.WriteAsync(Encoding.UTF8.GetBytes(output));
-await stdout.FlushAsync();
+var output = new Function.FunctionHandler().Handle(input);
+if (output is not null)
+{
+    var stdout = Console.OpenStandardOutput();
+    await stdout.WriteAsync(Encoding.UTF8.GetBytes(output));
+    await stdout.FlushAsync();
+}
