@@ -23,9 +23,12 @@ public static class WatchdogHost
         var metrics = new PrometheusMetrics();
         var limiter = new InflightLimiter(options.MaxInflight);
         var lockFile = options.SuppressLock ? null : new LockFile(options.LockFilePath);
-        var health = new HealthState(lockFile);
-        using var runner = new FunctionRunner(options.Command, options.KillGrace, options.CombineOutput);
-        if (!runner.IsSubreaper)
+        var startFailures = new StartFailureStreak(TimeProvider.System);
+        var health = new HealthState(lockFile, startFailures);
+        // Disposed last: whatever way RunAsync ends, function groups still running are killed first.
+        using var supervisor = new ProcessSupervisor(log);
+        using var runner = new FunctionRunner(supervisor, options.Command, options.KillGrace, options.CombineOutput, startFailures);
+        if (!supervisor.IsSubreaper)
             log.Warning("Could not become a child subreaper; orphaned grandchildren of functions will be reaped by init instead.");
 
         var dispatcher = new RequestDispatcher(
@@ -51,7 +54,7 @@ public static class WatchdogHost
         log.Information("Metrics listening on port: {metrics_port}", options.MetricsPort);
 
         await shutdown.Completion.ConfigureAwait(false);
-        var leftovers = runner.KillAll();
+        var leftovers = supervisor.KillAll();
         if (leftovers > 0)
             log.Warning("Killed {count} functions still running after write_timeout.", leftovers);
         return 0;
