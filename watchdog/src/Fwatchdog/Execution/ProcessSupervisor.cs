@@ -37,6 +37,7 @@ public sealed class ProcessSupervisor : IDisposable
         IsSubreaper = Environment.ProcessId == 1 || LibC.prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
         _events.Start();
         _reaper.Start();
+        AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
     }
 
     /// <summary>True when orphaned descendants are re-parented to (and reaped by) the watchdog.</summary>
@@ -47,6 +48,9 @@ public sealed class ProcessSupervisor : IDisposable
 
     /// <summary>SIGKILL to every function group still running; returns how many there were.</summary>
     public int KillAll() => _reaper.KillAll();
+
+    /// <summary>The watchdog is about to crash: its functions must not outlive it.</summary>
+    private void OnUnhandledException(object sender, UnhandledExceptionEventArgs e) => KillAll();
 
     /// <summary>The pipe loop cannot continue: no function could finish, so end them and the watchdog now.</summary>
     private void Fail(string reason)
@@ -60,6 +64,7 @@ public sealed class ProcessSupervisor : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
+        AppDomain.CurrentDomain.UnhandledException -= OnUnhandledException;
         KillAll();
         _events.Dispose();
         _reaper.Dispose();

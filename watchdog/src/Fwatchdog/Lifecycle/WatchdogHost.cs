@@ -39,6 +39,7 @@ public static class WatchdogHost
             log);
         await using var server = new WatchdogServer(options, dispatcher, new KestrelLogBridge(log));
         using var shutdown = new ShutdownCoordinator(options, health, lockFile, limiter, server, log);
+        using var ignoredSignals = new IgnoredSignals(log);
 
         log.Information("Timeouts: read: {read} write: {write} hard: {hard} health: {health}.",
             GoDuration.Format(options.ReadTimeout), GoDuration.Format(options.WriteTimeout),
