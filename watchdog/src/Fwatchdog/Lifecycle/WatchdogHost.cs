@@ -48,6 +48,9 @@ public static class WatchdogHost
             return 1;
         if (!TryWriteLockFile(lockFile, log))
             return 1;
+        if (options.Mode == ExecutionMode.Classic && SpillBuffer.ProbeDirectory(options.TempDirectory) is { } spillProblem)
+            log.Warning("Output over max_buffer_bytes cannot be spilled to {directory} ({problem}); up to {limit} bytes per call are held in memory instead. Point TMPDIR at a writable directory to serve larger outputs.",
+                options.TempDirectory, spillProblem, Math.Max(options.MaxBufferBytes, SpillBuffer.MemoryFallbackLimit));
         health.MarkAccepting();
         // The readiness signal scripts and tests wait for: both ports accept connections and
         // /_/health already answers 200.
