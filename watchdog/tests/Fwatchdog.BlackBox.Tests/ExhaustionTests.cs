@@ -80,4 +80,18 @@ public sealed class ExhaustionTests(ITestOutputHelper output) : WatchdogTest(out
         using var health = await watchdog.Client.GetAsync("/_/health", Limits.Quick);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
+
+    [Fact]
+    public async Task Exec_timeout_and_kill_grace_beyond_what_timers_take_do_not_crash_a_call()
+    {
+        // 2000h is over .NET timers' ~49.7-day limit; the timeout then fires at once via X-Timeout.
+        await using var watchdog = await StartAsync("sleep 30", ("exec_timeout", "2000h"), ("kill_grace", "2000h"));
+
+        using var response = await watchdog.Client.PostBodyAsync("", headers: ("X-Timeout", "1s"));
+
+        Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
+        using var health = await watchdog.Client.GetAsync("/_/health", Limits.Quick);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.False(watchdog.HasExited);
+    }
 }
