@@ -20,7 +20,7 @@ namespace Fwatchdog.Execution;
 internal sealed unsafe class ChildReaper : IDisposable
 {
     private static readonly TimeSpan OrphanPollInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<int, FunctionProcess> _functions = new();
     private readonly ReaderWriterLockSlim _spawnLock = new(LockRecursionPolicy.NoRecursion);
