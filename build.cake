@@ -1,5 +1,5 @@
 // One entry point for building, testing, publishing, benchmarking and packaging fwatchdog.
-// ./build.sh --target=<Build|Publish|UnitTest|BlackBoxTest|OperationsTest|IntegrationTest|Bench|DockerImage|Test>
+// ./build.sh --target=<Build|Publish|Lint|UnitTest|BlackBoxTest|OperationsTest|IntegrationTest|Bench|DockerImage|Test>
 
 var target = Argument("target", "Build");
 var configuration = Argument("configuration", "Release");
@@ -35,7 +35,7 @@ var withBinary = new Dictionary<string, string> { ["FWATCHDOG_BINARY"] = binary.
 // machine has none of them, so each must run after Prerequisites; TaskSetup below fails the build
 // at once when one is ordered before it, on any machine, tools present or not.
 var needsSystemTools = new HashSet<string>(StringComparer.OrdinalIgnoreCase) {
-    "Publish", "UnitTest", "BlackBoxTest", "OperationsTest", "DockerImage", "IntegrationTest", "Bench", "Test",
+    "Publish", "Lint", "UnitTest", "BlackBoxTest", "OperationsTest", "DockerImage", "IntegrationTest", "Bench", "Test",
 };
 var prerequisitesRan = false;
 TaskSetup(context =>
@@ -67,6 +67,7 @@ Task("Publish")
         OutputDirectory = output,
         MSBuildSettings = new DotNetMSBuildSettings()
             .WithProperty("PublishAot", "true")
+            .WithProperty("Version", ReleaseVersion())
             .WithProperty("SourceRevisionId", GitCommit()),
     });
     // Copy, then rename over the old binary: a running watchdog (a test, a benchmark) keeps its inode,
@@ -77,14 +78,29 @@ Task("Publish")
     Information($"Published {binary} ({new FileInfo(binary.FullPath).Length / 1024} KiB)");
 });
 
-string GitCommit()
+// The full commit, as the Go watchdog prints it and the image's revision label carries it.
+string GitCommit() => FirstLineOf("git", "rev-parse HEAD") ?? "unknown";
+
+// The version of this checkout from its git tag: one source for the binary, the image and the release.
+string ReleaseVersion() => FirstLineOf("bash", "scripts/version.sh") ?? "0.0.0-dev";
+
+// The first line a command prints, or null when it fails or cannot start (no git in a source tarball).
+string FirstLineOf(string command, string arguments)
 {
     try {
         IEnumerable<string> output;
-        var exitCode = StartProcess("git", new ProcessSettings { Arguments = "rev-parse --short HEAD", RedirectStandardOutput = true }, out output);
-        return exitCode == 0 ? output.FirstOrDefault() ?? "unknown" : "unknown";
-    } catch { return "unknown"; }
+        var exitCode = StartProcess(command, new ProcessSettings { Arguments = arguments, WorkingDirectory = root, RedirectStandardOutput = true }, out output);
+        return exitCode == 0 ? output.FirstOrDefault() : null;
+    } catch (Exception e) {
+        Warning($"{command} {arguments} could not run: {e.Message}");
+        return null;
+    }
 }
+
+Task("Lint")
+    .Description("shellcheck over every shell script in the repository (scripts/lint-shell.sh).")
+    .IsDependentOn("Prerequisites")
+    .Does(() => Run("bash", "scripts/lint-shell.sh"));
 
 Task("UnitTest")
     .IsDependentOn("Prerequisites")
@@ -123,8 +139,9 @@ Task("Bench")
     .Does(() => Run("bash", "bench/run.sh", benchDuration));
 
 Task("Test")
-    .Description("Every test: unit, black-box, operations, container integration, and a short benchmark run.")
+    .Description("Every test: shell lint, unit, black-box, operations, container integration, and a short benchmark run.")
     .IsDependentOn("Prerequisites")
+    .IsDependentOn("Lint")
     .IsDependentOn("UnitTest")
     .IsDependentOn("BlackBoxTest")
     .IsDependentOn("OperationsTest")

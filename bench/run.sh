@@ -66,6 +66,7 @@ stop_process() { # pid: SIGTERM, up to 5 s to drain, then SIGKILL; always reaped
   wait "$pid" 2>/dev/null || true
 }
 
+# shellcheck disable=SC2317 # shellcheck 0.9 does not see that the EXIT trap below calls it
 cleanup() {
   local pid
   for pid in "${started_pids[@]}"; do stop_process "$pid"; done
@@ -224,7 +225,8 @@ measure_first_response() { # label binary
 # measure_stream label name mode direction: "in" POSTs stream_bytes of zeros to sha512sum and checks
 # the digest; "out" has the function write stream_bytes of zeros and checks every byte came back.
 measure_stream() {
-  local label=$1 name=$2 mode=$3 direction=$4 key="wd.$label.stream.$2" fprocess check status seconds
+  local label=$1 name=$2 mode=$3 direction=$4 fprocess check status seconds
+  local key="wd.$label.stream.$name"
   echo "bench: $label, $name ($((stream_bytes / 1024 / 1024)) MiB)" >&2
   if [[ $direction == in ]]; then fprocess=sha512sum; else fprocess="head -c $stream_bytes /dev/zero"; fi
   if ! start_watchdog "$binary_under_test" "$label-$name" "$fprocess" mode="$mode"; then

@@ -18,7 +18,10 @@ chmod 0755 "$context/artifacts/fwatchdog"
 
 previous=$("$docker_cli" image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
 # The classic builder keeps the build to the stages up to --target, the only way to skip the SDK.
-DOCKER_BUILDKIT=0 "$docker_cli" build --quiet --target prebuilt -f "$repo/docker/Dockerfile" -t "$tag" "$context" >/dev/null
+# Labelled with this checkout's version and commit, as the binary Publish stamped them.
+DOCKER_BUILDKIT=0 "$docker_cli" build --quiet --target prebuilt -f "$repo/docker/Dockerfile" \
+  --build-arg VERSION="$("$repo/scripts/version.sh")" --build-arg REVISION="$(git -C "$repo" rev-parse HEAD)" \
+  -t "$tag" "$context" >/dev/null
 # The image this tag named before (an older binary) is left untagged: remove it unless in use.
 current=$("$docker_cli" image inspect --format '{{.Id}}' "$tag")
 if [[ -n "$previous" && "$previous" != "$current" ]]; then "$docker_cli" rmi "$previous" >/dev/null 2>&1 || true; fi

@@ -9,6 +9,7 @@ packages=(
   wrk nginx-light prometheus                                # bench load, proxy reference, promtool
   docker.io busybox-static debootstrap                      # container tests and their base images
   shellcheck curl procps util-linux
+  libicu72                                                  # the .NET SDK's globalization (bare Debian 12 images lack it)
 )
 missing=()
 for p in "${packages[@]}"; do

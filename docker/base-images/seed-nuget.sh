@@ -15,7 +15,7 @@ host_packages=$(dotnet nuget locals global-packages --list | sed -n 's/^global-p
 for project_dir in "$@"; do
   copy=$work/$(basename "$project_dir")
   cp -r "$project_dir/." "$copy/"
-  rm -rf "$copy/bin" "$copy/obj"
+  rm -rf "${copy:?}/bin" "${copy:?}/obj"
   echo '<Project />' >"$copy/Directory.Build.props" # an empty one stops MSBuild looking further up
   for project in "$copy"/*.csproj; do
     restore() { dotnet restore "$project" -r linux-x64 -p:PublishAot=true -p:NuGetAudit=false --packages "$packages" "$@" >"$work/restore.log" 2>&1; }

@@ -53,7 +53,7 @@ public sealed class SpillTests(ITestOutputHelper output) : WatchdogTest(output)
     {
         await using var tmpfs = await TmpfsMount.MountAsync("ro,size=1m");
         await using var watchdog = await StartAsync(WatchdogOptions.For(SixMebibytes, ("TMPDIR", tmpfs.Path), ("suppress_lock", "true")));
-        await watchdog.WaitForLineAsync("cannot be spilled to", Limits.Quick);
+        await watchdog.WaitForLineAsync("are held in memory up to", Limits.Quick);
 
         using var response = await watchdog.Client.PostAsync("/", null);
 

@@ -9,6 +9,7 @@ namespace Fwatchdog.Execution.Tests;
 public sealed class FunctionRunnerTests : IDisposable
 {
     private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(1);
+    private const int MaxLogLineBytes = 16 * 1024;
     private readonly ProcessSupervisor _supervisor = new(new LoggerConfiguration().CreateLogger());
 
     public void Dispose() => _supervisor.Dispose();
@@ -16,7 +17,7 @@ public sealed class FunctionRunnerTests : IDisposable
     private async Task<(RunOutcome Outcome, string Output)> RunAsync(string program, string[] arguments, string input = "")
     {
         var command = new CommandLine(program, arguments);
-        using var runner = new FunctionRunner(_supervisor, command, KillGrace, combineOutput: true, new StartFailureStreak(TimeProvider.System));
+        using var runner = new FunctionRunner(_supervisor, command, KillGrace, combineOutput: true, MaxLogLineBytes, new StartFailureStreak(TimeProvider.System));
         using var run = runner.Start(null, null);
         using var output = new MemoryStream();
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -54,7 +55,7 @@ public sealed class FunctionRunnerTests : IDisposable
     [Fact]
     public void A_missing_program_fails_to_start_with_go_s_message()
     {
-        using var runner = new FunctionRunner(_supervisor, new CommandLine("no-such-program-here", []), KillGrace, combineOutput: true,
+        using var runner = new FunctionRunner(_supervisor, new CommandLine("no-such-program-here", []), KillGrace, combineOutput: true, MaxLogLineBytes,
             new StartFailureStreak(TimeProvider.System));
 
         var failure = Assert.Throws<FunctionStartException>(() => runner.Start(null, null));

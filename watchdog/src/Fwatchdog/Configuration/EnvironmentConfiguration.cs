@@ -8,10 +8,17 @@ public sealed class ConfigurationException(string message) : Exception(message);
 /// <summary>
 /// Reads <see cref="WatchdogOptions"/> from environment variables with the Go watchdog's names and
 /// defaults. Values that cannot be parsed fall back to the default and leave a warning for the log,
-/// as the Go watchdog does (it falls back silently; we say so).
+/// as the Go watchdog does (it falls back silently; we say so). Booleans follow Go's reading exactly
+/// (see <see cref="Boolean"/>), with a warning for any spelling but true and false.
 /// </summary>
 public sealed class EnvironmentConfiguration
 {
+    /// <summary>of-watchdog's default, Go's bufio.MaxScanTokenSize.</summary>
+    private const int DefaultLogBufferSize = 64 * 1024;
+
+    /// <summary>Each run holds at most one partial line of this size per stream; 16 MiB bounds that.</summary>
+    private const int MaxLogBufferSize = 16 * 1024 * 1024;
+
     private readonly Func<string, string?> _getVariable;
     private readonly List<string> _warnings = [];
 
@@ -62,12 +69,14 @@ public sealed class EnvironmentConfiguration
             CgiHeaders = Boolean("cgi_headers", true),
             MarshalRequest = Boolean("marshal_request", false),
             CombineOutput = Boolean("combine_output", true),
+            CgiResponse = Boolean("cgi_response", false),
             ContentType = NonEmpty("content_type"),
             MaxInflight = (int)Count("max_inflight", 0, int.MaxValue),
             SuppressLock = Boolean("suppress_lock", false),
             WriteDebug = Boolean("write_debug", false),
             DebugHeaders = Boolean("debug_headers", false),
-            PrefixLogs = Boolean("prefix_logs", true),
+            PrefixLogs = OfWatchdogBoolean("prefix_logs", true),
+            LogBufferSize = (int)Count("log_buffer_size", DefaultLogBufferSize, MaxLogBufferSize, minimum: 1),
             LogFormat = Choice("log_format", LogFormat.Text, ("text", LogFormat.Text), ("json", LogFormat.Json)),
             Mode = Choice("mode", ExecutionMode.Classic, ("classic", ExecutionMode.Classic), ("streaming", ExecutionMode.Streaming)),
             MaxRequestBytes = Count("max_request_bytes", 0, long.MaxValue),
@@ -96,28 +105,50 @@ public sealed class EnvironmentConfiguration
         var text = _getVariable(name);
         if (string.IsNullOrEmpty(text))
             return fallback;
-        if (GoDuration.TryParse(text, out var value))
+        if (GoDuration.TryParseTimeout(text, out var value, out var clamped))
+        {
+            if (clamped)
+                _warnings.Add($"Warning: {name}=\"{text}\" is longer than the watchdog can wait; using {GoDuration.Format(value)}.");
             return value;
+        }
         Warn(name, text, $"a number of seconds or a Go duration such as 500ms, 10s or 1m30s", GoDuration.Format(fallback));
         return fallback;
     }
 
+    /// <summary>
+    /// The classic watchdog's rule: a set variable is true only when it is exactly "true", so
+    /// cgi_headers=0 turns CGI headers off. Anything but "true" or "false" is read as false and said so.
+    /// </summary>
     private bool Boolean(string name, bool fallback)
     {
         var text = _getVariable(name);
-        switch (text)
-        {
-            case null or "":
-                return fallback;
-            case "true":
-                return true;
-            case "false":
-                return false;
-            default:
-                Warn(name, text, "true or false", fallback ? "true" : "false");
-                return fallback;
-        }
+        if (string.IsNullOrEmpty(text))
+            return fallback;
+        if (text is not ("true" or "false"))
+            WarnReadAs(name, text, "false", "the Go watchdog");
+        return text == "true";
     }
+
+    /// <summary>
+    /// The of-watchdog's rule for its own switches (Go's strconv.ParseBool): 1, t, T, TRUE, True and
+    /// true are true, their false counterparts false, anything else keeps the default.
+    /// </summary>
+    private bool OfWatchdogBoolean(string name, bool fallback)
+    {
+        var text = _getVariable(name);
+        bool? value = text switch
+        {
+            null or "" => null,
+            "1" or "t" or "T" or "TRUE" or "True" or "true" => true,
+            "0" or "f" or "F" or "FALSE" or "False" or "false" => false,
+            _ => null,
+        };
+        if (!string.IsNullOrEmpty(text) && text is not ("true" or "false"))
+            WarnReadAs(name, text, value is { } parsed ? Text(parsed) : $"the default {Text(fallback)}", "the of-watchdog");
+        return value ?? fallback;
+    }
+
+    private static string Text(bool value) => value ? "true" : "false";
 
     private int Port(string name, int fallback)
     {
@@ -128,14 +159,14 @@ public sealed class EnvironmentConfiguration
         return fallback;
     }
 
-    private long Count(string name, long fallback, long maximum)
+    private long Count(string name, long fallback, long maximum, long minimum = 0)
     {
         var text = _getVariable(name);
         if (string.IsNullOrEmpty(text))
             return fallback;
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= maximum)
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum)
             return value;
-        Warn(name, text, $"a whole number from 0 to {maximum}", fallback.ToString(CultureInfo.InvariantCulture));
+        Warn(name, text, $"a whole number from {minimum} to {maximum}", fallback.ToString(CultureInfo.InvariantCulture));
         return fallback;
     }
 
@@ -156,4 +187,7 @@ public sealed class EnvironmentConfiguration
 
     private void Warn(string name, string text, string expected, string fallback) =>
         _warnings.Add($"Warning: {name}=\"{text}\" is not valid (expected {expected}); using the default {fallback}.");
+
+    private void WarnReadAs(string name, string text, string readAs, string watchdog) =>
+        _warnings.Add($"Warning: {name}=\"{text}\" is neither true nor false; read as {readAs}, as {watchdog} does. Set {name}=true or {name}=false.");
 }

@@ -19,12 +19,14 @@ public sealed record WatchdogOptions
     public bool CgiHeaders { get; init; } = true;
     public bool MarshalRequest { get; init; }
     public bool CombineOutput { get; init; } = true;
+    public bool CgiResponse { get; init; }
     public string? ContentType { get; init; }
     public int MaxInflight { get; init; }
     public bool SuppressLock { get; init; }
     public bool WriteDebug { get; init; }
     public bool DebugHeaders { get; init; }
     public bool PrefixLogs { get; init; } = true;
+    public int LogBufferSize { get; init; } = 64 * 1024;
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
     public ExecutionMode Mode { get; init; } = ExecutionMode.Classic;
     public long MaxRequestBytes { get; init; }

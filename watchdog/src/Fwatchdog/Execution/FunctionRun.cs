@@ -20,6 +20,7 @@ public sealed class FunctionRun : IDisposable
     private readonly FunctionProcess _process;
     private readonly TimeSpan _killGrace;
     private readonly Action<string>? _standardErrorLine;
+    private readonly int _maxLogLineBytes;
     private readonly CancellationTokenSource _stop = new();
     private Timer? _killTimer;
     private int _end;
@@ -27,11 +28,12 @@ public sealed class FunctionRun : IDisposable
     private long _bytesIn;
     private long _bytesOut;
 
-    internal FunctionRun(FunctionProcess process, TimeSpan killGrace, Action<string>? standardErrorLine)
+    internal FunctionRun(FunctionProcess process, TimeSpan killGrace, Action<string>? standardErrorLine, int maxLogLineBytes)
     {
         _process = process;
         _killGrace = killGrace < LongestTimer ? killGrace : LongestTimer;
         _standardErrorLine = standardErrorLine;
+        _maxLogLineBytes = maxLogLineBytes;
     }
 
     /// <param name="input">Copied to stdin, then stdin is closed; null closes stdin at once.</param>
@@ -155,6 +157,10 @@ public sealed class FunctionRun : IDisposable
         catch (Exception e)
         {
             Stop(RunEnd.OutputFailed, e);
+            // Output still in the pipe when the process exited: the run already counts as Exited,
+            // but its output is incomplete, which must not pass for success.
+            if (Interlocked.CompareExchange(ref _end, (int)RunEnd.OutputFailed, (int)RunEnd.Exited) == (int)RunEnd.Exited)
+                _error = e;
         }
         finally
         {
@@ -164,7 +170,7 @@ public sealed class FunctionRun : IDisposable
 
     private async Task PumpErrorsAsync(PipeEnd standardError)
     {
-        var lines = new LineSplitter(_standardErrorLine ?? (static _ => { }));
+        var lines = new LineSplitter(_maxLogLineBytes, _standardErrorLine ?? (static _ => { }));
         var buffer = new CopyBuffer();
         try
         {
@@ -181,6 +187,7 @@ public sealed class FunctionRun : IDisposable
         finally
         {
             lines.Flush();
+            lines.Dispose();
             buffer.Dispose();
         }
     }

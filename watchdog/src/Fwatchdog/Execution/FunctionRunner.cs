@@ -13,8 +13,11 @@ public sealed class FunctionRunner : IDisposable
     private readonly StartFailureStreak _startFailures;
     private readonly TimeSpan _killGrace;
     private readonly bool _combineOutput;
+    private readonly int _maxLogLineBytes;
 
-    public FunctionRunner(ProcessSupervisor supervisor, CommandLine command, TimeSpan killGrace, bool combineOutput, StartFailureStreak startFailures)
+    /// <param name="maxLogLineBytes">log_buffer_size: stderr lines longer than this are logged in pieces.</param>
+    public FunctionRunner(ProcessSupervisor supervisor, CommandLine command, TimeSpan killGrace, bool combineOutput, int maxLogLineBytes,
+        StartFailureStreak startFailures)
     {
         var inherited = Environment.GetEnvironmentVariables()
             .Cast<System.Collections.DictionaryEntry>()
@@ -23,6 +26,7 @@ public sealed class FunctionRunner : IDisposable
         _startFailures = startFailures;
         _killGrace = killGrace;
         _combineOutput = combineOutput;
+        _maxLogLineBytes = maxLogLineBytes;
     }
 
     /// <summary>Forks the function. Throws <see cref="FunctionStartException"/> when it cannot be started.</summary>
@@ -40,7 +44,7 @@ public sealed class FunctionRunner : IDisposable
             throw;
         }
         _startFailures.RecordSuccess();
-        return new FunctionRun(process, _killGrace, standardErrorLine);
+        return new FunctionRun(process, _killGrace, standardErrorLine, _maxLogLineBytes);
     }
 
     public void Dispose() => _launcher.Dispose();

@@ -37,7 +37,7 @@ public sealed class SpillBuffer : Stream
     private int _lastChunkUsed;
     private FileStream? _file;
     private long _reserved;
-    private bool _directoryUnwritable;
+    private Exception? _directoryUnwritable;
     private long _length;
 
     public SpillBuffer(long memoryLimit, string directory)
@@ -56,7 +56,7 @@ public sealed class SpillBuffer : Stream
     /// <exception cref="SpillException">No room for the output, on disk or (unwritable directory) in memory.</exception>
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_file is null && !_directoryUnwritable && _length + buffer.Length > _memoryLimit)
+        if (_file is null && _directoryUnwritable is null && _length + buffer.Length > _memoryLimit)
             await SpillAsync(cancellationToken).ConfigureAwait(false);
 
         if (_file is not null)
@@ -72,43 +72,51 @@ public sealed class SpillBuffer : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    /// <summary>Writes everything held so far to <paramref name="destination"/>.</summary>
-    public async Task ReplayToAsync(Stream destination, CancellationToken cancellationToken)
+    /// <summary>Writes everything held so far to <paramref name="destination"/>, less the first <paramref name="skip"/> bytes.</summary>
+    public async Task ReplayToAsync(Stream destination, CancellationToken cancellationToken, long skip = 0)
     {
         if (_file is null)
         {
             for (var i = 0; i < _chunks.Count; i++)
-                await destination.WriteAsync(_chunks[i].AsMemory(0, ChunkUsed(i)), cancellationToken).ConfigureAwait(false);
+            {
+                var used = ChunkUsed(i);
+                var from = (int)Math.Min(skip, used);
+                skip -= from;
+                if (from < used)
+                    await destination.WriteAsync(_chunks[i].AsMemory(from, used - from), cancellationToken).ConfigureAwait(false);
+            }
             return;
         }
 
-        _file.Position = 0;
+        _file.Position = Math.Min(skip, _length);
         await _file.CopyToAsync(destination, 64 * 1024, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Null when output can be spilled to <paramref name="directory"/>, else why not (for a start-up warning).</summary>
-    public static string? ProbeDirectory(string directory)
+    /// <summary>Copies the first bytes held into <paramref name="destination"/>; returns how many there were.</summary>
+    public async ValueTask<int> CopyStartAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
-        try
+        if (_file is not null)
+            return await RandomAccess.ReadAsync(_file.SafeFileHandle, destination, 0, cancellationToken).ConfigureAwait(false);
+        var copied = 0;
+        for (var i = 0; i < _chunks.Count && copied < destination.Length; i++)
         {
-            using var probe = OpenUnlinked(directory);
-            return null;
+            var take = Math.Min(ChunkUsed(i), destination.Length - copied);
+            _chunks[i].AsMemory(0, take).CopyTo(destination[copied..]);
+            copied += take;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return e.Message;
-        }
+        return copied;
     }
 
     private int ChunkUsed(int index) => index == _chunks.Count - 1 ? _lastChunkUsed : ChunkSize;
 
     private void AppendToMemory(ReadOnlySpan<byte> data)
     {
-        if (_directoryUnwritable && _length + data.Length > Math.Max(_memoryLimit, MemoryFallbackLimit))
+        if (_directoryUnwritable is { } cause && _length + data.Length > Math.Max(_memoryLimit, MemoryFallbackLimit))
         {
             ReturnChunks();
             throw new SpillException(
-                $"the output is larger than {Math.Max(_memoryLimit, MemoryFallbackLimit)} bytes and {_directory} cannot be written to spill it; point TMPDIR at a writable directory");
+                $"the output is larger than {Math.Max(_memoryLimit, MemoryFallbackLimit)} bytes and {_directory} cannot be written to spill it; point TMPDIR at a writable directory",
+                cause.HResult, cause);
         }
         while (!data.IsEmpty)
         {
@@ -132,7 +140,7 @@ public sealed class SpillBuffer : Stream
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _directoryUnwritable = true; // stay in memory, up to the fallback limit
+            _directoryUnwritable = e; // stay in memory, up to the fallback limit
             return;
         }
         for (var i = 0; i < _chunks.Count; i++)
@@ -153,7 +161,7 @@ public sealed class SpillBuffer : Stream
         {
             // Reached only where fallocate is unsupported, or on a real I/O error.
             ReleaseFile();
-            throw new SpillException($"writing the output to {_directory} failed: {e.Message}", e);
+            throw new SpillException($"writing the output to {_directory} failed: {e.Message}", e.HResult, e);
         }
     }
 
@@ -177,7 +185,7 @@ public sealed class SpillBuffer : Stream
                 return;
             }
             ReleaseFile();
-            throw new SpillException($"no room in {_directory} for {wanted} bytes of output: {Errno.Describe(errno)}");
+            throw new SpillException($"no room in {_directory} for {wanted} bytes of output: {Errno.Describe(errno)}", errno);
         }
     }
 

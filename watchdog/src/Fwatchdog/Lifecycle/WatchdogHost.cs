@@ -27,7 +27,7 @@ public static class WatchdogHost
         var health = new HealthState(lockFile, startFailures);
         // Disposed last: whatever way RunAsync ends, function groups still running are killed first.
         using var supervisor = new ProcessSupervisor(log);
-        using var runner = new FunctionRunner(supervisor, options.Command, options.KillGrace, options.CombineOutput, startFailures);
+        using var runner = new FunctionRunner(supervisor, options.Command, options.KillGrace, options.CombineOutput, options.LogBufferSize, startFailures);
         if (!supervisor.IsSubreaper)
             log.Warning("Could not become a child subreaper; orphaned grandchildren of functions will be reaped by init instead.");
 
@@ -48,9 +48,8 @@ public static class WatchdogHost
             return 1;
         if (!TryWriteLockFile(lockFile, log))
             return 1;
-        if (options.Mode == ExecutionMode.Classic && SpillBuffer.ProbeDirectory(options.TempDirectory) is { } spillProblem)
-            log.Warning("Output over max_buffer_bytes cannot be spilled to {directory} ({problem}); up to {limit} bytes per call are held in memory instead. Point TMPDIR at a writable directory to serve larger outputs.",
-                options.TempDirectory, spillProblem, Math.Max(options.MaxBufferBytes, SpillBuffer.MemoryFallbackLimit));
+        if (lockFile is null && options.Mode == ExecutionMode.Classic)
+            WarnIfOutputCannotSpill(options, log);
         health.MarkAccepting();
         // The readiness signal scripts and tests wait for: both ports accept connections and
         // /_/health already answers 200.
@@ -78,6 +77,14 @@ public static class WatchdogHost
             return false;
         }
         return true;
+    }
+
+    /// <summary>Without a lock file nothing else tries TMPDIR before the first large output needs it.</summary>
+    private static void WarnIfOutputCannotSpill(WatchdogOptions options, ILogger log)
+    {
+        if (TempDirectoryProblem.Probe(options.TempDirectory) is { } problem)
+            log.Warning("{reason}; outputs larger than max_buffer_bytes ({max_buffer_bytes} bytes) are held in memory up to {limit} bytes, and larger ones fail with 500; to serve them, {remedy}.",
+                problem.Reason, options.MaxBufferBytes, Math.Max(options.MaxBufferBytes, SpillBuffer.MemoryFallbackLimit), problem.Remedy);
     }
 
     private static bool TryWriteLockFile(LockFile? lockFile, ILogger log)
