@@ -1,14 +1,12 @@
-using System.Reflection;
-
 namespace Fwatchdog.Lifecycle;
 
-/// <summary>Version and commit, stamped into the assembly's informational version ("0.1.0+abc1234") at build.</summary>
+/// <summary>
+/// Version and commit, stamped at build as "0.1.0+abc1234" into the generated <c>BuildStamp</c>
+/// (Fwatchdog.csproj, WriteBuildStamp) rather than read from the assembly's attributes at run time.
+/// </summary>
 public static class BuildInfo
 {
-    private static readonly string Informational =
-        typeof(BuildInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+    public static string Version => BuildStamp.InformationalVersion.Split('+')[0];
 
-    public static string Version => Informational.Split('+')[0];
-
-    public static string Commit => Informational.Contains('+') ? Informational.Split('+')[1] : "unknown";
+    public static string Commit => BuildStamp.InformationalVersion.Contains('+') ? BuildStamp.InformationalVersion.Split('+')[1] : "unknown";
 }
