@@ -14,6 +14,7 @@ namespace Fwatchdog.BlackBox.Tests;
 /// </summary>
 public sealed class StreamingModeTests(ITestOutputHelper output) : WatchdogTest(output)
 {
+    [Trait(EmulatedSubset.Trait, EmulatedSubset.Emulated)]
     [Fact]
     public async Task First_bytes_arrive_before_the_function_exits()
     {

@@ -22,12 +22,12 @@ internal sealed class ChunkedBody : Stream
 
     private ChunkedBody(PipeWriter writer) => _writer = writer;
 
-    /// <summary>Marks <paramref name="response"/> chunked (before it starts) and returns the stream that frames its body.</summary>
-    public static ChunkedBody Take(HttpResponse response)
-    {
-        response.Headers.TransferEncoding = "chunked";
-        return new ChunkedBody(response.BodyWriter);
-    }
+    /// <summary>
+    /// The stream that frames <paramref name="response"/>'s body. The caller marks the response
+    /// <c>Transfer-Encoding: chunked</c> before it starts, so that a response answered otherwise
+    /// (cgi_response's early failures) is not left claiming a framing it does not have.
+    /// </summary>
+    public static ChunkedBody Over(HttpResponse response) => new(response.BodyWriter);
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {

@@ -14,7 +14,7 @@ namespace Fwatchdog.Http;
 /// the function through <see cref="FunctionRunner"/> with the request as CGI variables and stdin,
 /// and hands the run to the classic or the streaming responder.
 /// </summary>
-public sealed class FunctionEndpoint
+public sealed class FunctionEndpoint : IFunctionEndpoint
 {
     private readonly WatchdogOptions _options;
     private readonly FunctionRunner _runner;
@@ -70,9 +70,7 @@ public sealed class FunctionEndpoint
         }
         if (!_limiter.TryEnter())
         {
-            _metrics.FunctionCompleted(ExecutionOutcome.Rejected, null, 0, 0, 0);
-            await PlainText.WriteAsync(context, StatusCodes.Status429TooManyRequests,
-                $"Concurrent request limit exceeded. Max concurrent requests: {_options.MaxInflight}\n").ConfigureAwait(false);
+            await _limiter.RefuseAsync(context, _metrics).ConfigureAwait(false);
             return;
         }
         try
@@ -112,6 +110,8 @@ public sealed class FunctionEndpoint
         {
             var environment = _options.CgiHeaders ? CgiEnvironment.Build(request, callId) : null;
             log.Forking();
+            if (_options.WriteDebug && _options.CgiHeaders)
+                log.QueryAndPath(request.QueryString.HasValue ? request.QueryString.Value![1..] : "", request.Path.Value ?? "");
             FunctionRun run;
             try
             {

@@ -17,20 +17,10 @@ public class ChunkedBodyTests
     private static string Text(MemoryStream wire) => Encoding.ASCII.GetString(wire.ToArray());
 
     [Fact]
-    public void Taking_the_body_marks_the_response_chunked()
-    {
-        var (response, _) = Response();
-
-        ChunkedBody.Take(response);
-
-        Assert.Equal("chunked", response.Headers.TransferEncoding.ToString());
-    }
-
-    [Fact]
     public async Task Each_write_is_one_chunk_with_its_size_in_hex()
     {
         var (response, wire) = Response();
-        var body = ChunkedBody.Take(response);
+        var body = ChunkedBody.Over(response);
 
         await body.WriteAsync("hello"u8.ToArray());
         await body.WriteAsync(new byte[26]);
@@ -42,7 +32,7 @@ public class ChunkedBodyTests
     public async Task An_empty_write_sends_nothing_because_an_empty_chunk_would_end_the_body()
     {
         var (response, wire) = Response();
-        var body = ChunkedBody.Take(response);
+        var body = ChunkedBody.Over(response);
 
         await body.WriteAsync(ReadOnlyMemory<byte>.Empty);
 
@@ -53,7 +43,7 @@ public class ChunkedBodyTests
     public async Task The_end_is_the_last_chunk_with_the_trailer()
     {
         var (response, wire) = Response();
-        var body = ChunkedBody.Take(response);
+        var body = ChunkedBody.Over(response);
 
         await body.WriteAsync("x"u8.ToArray());
         await body.EndAsync("X-Function-Status", "exit status 3", CancellationToken.None);
@@ -66,7 +56,7 @@ public class ChunkedBodyTests
     {
         var (response, wire) = Response();
 
-        await ChunkedBody.Take(response).EndAsync(null, null, CancellationToken.None);
+        await ChunkedBody.Over(response).EndAsync(null, null, CancellationToken.None);
 
         Assert.Equal("0\r\n\r\n", Text(wire));
     }
