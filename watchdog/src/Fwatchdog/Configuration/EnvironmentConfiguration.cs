@@ -44,7 +44,7 @@ public sealed class EnvironmentConfiguration
         var writeTimeout = Duration("write_timeout", TimeSpan.FromSeconds(30));
         return new WatchdogOptions
         {
-            FunctionProcess = command is null ? null : fprocess,
+            Fprocess = command is null ? null : fprocess,
             Command = command,
             Port = Port("port", 8080),
             MetricsPort = Port("metrics_port", 8081),

@@ -8,8 +8,8 @@ public enum LogFormat { Text, Json }
 /// <summary>Everything the watchdog is told by its environment, parsed and validated once at start.</summary>
 public sealed record WatchdogOptions
 {
-    /// <summary>Null only in mode=static, which runs no process.</summary>
-    public string? FunctionProcess { get; init; }
+    /// <summary>The fprocess text as configured (for log lines; <see cref="Command"/> is what runs). Null only in mode=static, which runs no process.</summary>
+    public string? Fprocess { get; init; }
     public CommandLine? Command { get; init; }
     public int Port { get; init; } = 8080;
     public int MetricsPort { get; init; } = 8081;

@@ -1,7 +1,7 @@
 namespace Fwatchdog.Http;
 
 /// <summary>
-/// read_timeout for the request body: if the body has not been read to its end by the deadline, the
+/// mode=http's read_timeout for the request body (a forked run has its own input deadline): if the body has not been read to its end by the deadline, the
 /// connection is aborted — which cancels the request and so kills the function — as Go's
 /// ReadTimeout cuts off a stalled client. Reaching the end of the body disarms the deadline.
 /// </summary>

@@ -1,0 +1,51 @@
+using Fwatchdog.Execution;
+using Microsoft.AspNetCore.Http;
+using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestException;
+
+namespace Fwatchdog.Http;
+
+/// <summary>
+/// The request body as a function's stdin. Kestrel's refusals of the body (over max_request_bytes,
+/// malformed chunks) become <see cref="InputRejectedException"/>, so the run names the cause without
+/// knowing HTTP. The read deadline is the run's (read_timeout), not the stream's.
+/// </summary>
+internal sealed class RequestBodyInput(Stream body) : Stream
+{
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Rejection(e) is { } rejection)
+        {
+            throw rejection;
+        }
+    }
+
+    /// <summary>The body's own fault, if <paramref name="error"/> is one; null for a failed read (connection reset, cancel).</summary>
+    public static InputRejectedException? Rejection(Exception error) => error switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            new InputRejectedException(InputRejection.TooLarge, "Request body larger than max_request_bytes.", error),
+        BadHttpRequestException bad => new InputRejectedException(InputRejection.Malformed, bad.Message, error),
+        // Kestrel's chunked parser reports a chunk size beyond 64 bits this way, not as a bad
+        // request; Go answers 400, and the connection must not just be reset.
+        IOException { InnerException: OverflowException } => new InputRejectedException(InputRejection.Malformed, "chunk size too large.", error),
+        _ => null,
+    };
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("The request body is read asynchronously.");
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
