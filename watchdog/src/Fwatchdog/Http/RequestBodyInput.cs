@@ -31,7 +31,7 @@ internal sealed class RequestBodyInput(Stream body) : Stream
         BadHttpRequestException bad => new InputRejectedException(InputRejection.Malformed, bad.Message, error),
         // Kestrel's chunked parser reports a chunk size beyond 64 bits this way, not as a bad
         // request; Go answers 400, and the connection must not just be reset.
-        IOException { InnerException: OverflowException } => new InputRejectedException(InputRejection.Malformed, "chunk size too large.", error),
+        IOException { InnerException: OverflowException } => new InputRejectedException(InputRejection.Malformed, "a chunk size does not fit in 64 bits", error),
         _ => null,
     };
 
