@@ -9,7 +9,7 @@ namespace Fwatchdog.Http;
 /// malformed chunks) become <see cref="InputRejectedException"/>, so the run names the cause without
 /// knowing HTTP. The read deadline is the run's (read_timeout), not the stream's.
 /// </summary>
-internal sealed class RequestBodyInput(Stream body) : Stream
+internal sealed class RequestBodyInput(Stream body) : AsyncReadOnlyStream
 {
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -34,18 +34,4 @@ internal sealed class RequestBodyInput(Stream body) : Stream
         IOException { InnerException: OverflowException } => new InputRejectedException(InputRejection.Malformed, "a chunk size does not fit in 64 bits", error),
         _ => null,
     };
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("The request body is read asynchronously.");
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
