@@ -14,7 +14,7 @@ public sealed class CommandLineTests(ITestOutputHelper output) : WatchdogTest(ou
     public async Task Version_prints_version_and_sha_and_exits_0(string flag)
     {
         await using var watchdog = await RunToExitAsync(
-            new WatchdogOptions { Arguments = [flag], WaitForReady = false }, Limits.Exit);
+            new WatchdogLaunch { Arguments = [flag], WaitForReady = false }, Limits.Exit);
 
         Assert.Equal(0, watchdog.ExitCode);
         Assert.Contains(watchdog.Output.StdoutLines, l => Regex.IsMatch(l, @"^Version: \S+\tSHA: \S+$"));
@@ -29,7 +29,7 @@ public sealed class CommandLineTests(ITestOutputHelper output) : WatchdogTest(ou
         Assert.True(await Eventually.TrueWithinAsync(() => File.Exists(serving.LockFilePath), Limits.Quick),
             $"No lock file at {serving.LockFilePath}");
 
-        var probe = new WatchdogOptions { Arguments = [flag], WaitForReady = false };
+        var probe = new WatchdogLaunch { Arguments = [flag], WaitForReady = false };
         probe.Environment["TMPDIR"] = serving.TempPath;
         await using var check = await RunToExitAsync(probe, Limits.Exit);
 
@@ -41,7 +41,7 @@ public sealed class CommandLineTests(ITestOutputHelper output) : WatchdogTest(ou
     {
         // The harness gives every process its own empty TMPDIR, so there is no lock file to find.
         await using var check = await RunToExitAsync(
-            new WatchdogOptions { Arguments = ["--run-healthcheck"], WaitForReady = false }, Limits.Exit);
+            new WatchdogLaunch { Arguments = ["--run-healthcheck"], WaitForReady = false }, Limits.Exit);
 
         Assert.Equal(1, check.ExitCode);
         Assert.Contains("unable to find lock file.", check.Output.StderrLines);

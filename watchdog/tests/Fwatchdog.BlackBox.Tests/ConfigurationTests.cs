@@ -10,7 +10,7 @@ public sealed class ConfigurationTests(ITestOutputHelper output) : WatchdogTest(
     [Fact]
     public async Task Missing_fprocess_exits_1_naming_the_variable()
     {
-        await using var watchdog = await RunToExitAsync(new WatchdogOptions { WaitForReady = false }, Limits.Exit);
+        await using var watchdog = await RunToExitAsync(new WatchdogLaunch { WaitForReady = false }, Limits.Exit);
 
         Assert.Equal(1, watchdog.ExitCode);
         Assert.True(watchdog.Output.Contains("fprocess"), $"No output line names fprocess:\n{watchdog.Output.Dump()}");

@@ -15,7 +15,7 @@ public sealed class HttpModeLifecycleTests(ITestOutputHelper output) : WatchdogT
         using var upstream = new UpstreamServer();
         var listen = upstream.File("listen");
         var options = upstream.Options(("UPSTREAM_LISTEN_WHEN", listen));
-        await using var watchdog = await StartAsync(new WatchdogOptions { Environment = options.Environment, WaitForReady = false });
+        await using var watchdog = await StartAsync(new WatchdogLaunch { Environment = options.Environment, WaitForReady = false });
         await watchdog.WaitForLineAsync("stdout: upstream: waiting for", Limits.Quick);
         Assert.True(await Eventually.TrueWithinAsync(async () =>
         {

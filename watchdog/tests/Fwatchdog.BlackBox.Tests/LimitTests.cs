@@ -66,6 +66,28 @@ public sealed class LimitTests(ITestOutputHelper output) : WatchdogTest(output)
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData(false, "false")]
+    [InlineData(true, "false")]
+    [InlineData(false, "true")]
+    public async Task A_body_over_max_request_bytes_counts_as_rejected_however_it_arrives(bool chunked, string marshalRequest)
+    {
+        await using var watchdog = await StartAsync("cat", ("max_request_bytes", "1024"), ("marshal_request", marshalRequest));
+        var body = new PatternStream(64 * 1024);
+        // A non-seekable stream has no Content-Length, so HttpClient sends it chunked.
+        HttpContent content = chunked ? new StreamContent(body) : new ByteArrayContent(new byte[64 * 1024]);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = content };
+        using var cts = new CancellationTokenSource(Limits.Quick);
+
+        using var response = await watchdog.Client.SendAsync(request, cts.Token);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        using var metrics = await watchdog.MetricsClient.GetAsync("/metrics", Limits.Quick);
+        var text = await metrics.Content.ReadAsStringAsync();
+        Assert.Contains("function_executions_total{outcome=\"rejected\"} 1\n", text);
+        Assert.Contains("function_executions_total{outcome=\"killed\"} 0\n", text);
+    }
+
     [Fact]
     public async Task Headers_over_1_MiB_are_431()
     {

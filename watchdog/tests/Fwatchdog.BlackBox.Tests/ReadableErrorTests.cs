@@ -104,10 +104,10 @@ public sealed class ReadableErrorTests(ITestOutputHelper output) : WatchdogTest(
         Assert.DoesNotMatch(ResourceKey, watchdog.Output.Dump());
     }
 
-    private static WatchdogOptions Exiting(string fprocess, params (string Name, string Value)[] variables)
+    private static WatchdogLaunch Exiting(string fprocess, params (string Name, string Value)[] variables)
     {
-        var options = WatchdogOptions.For(fprocess, variables);
-        return new WatchdogOptions { Environment = options.Environment, WaitForReady = false };
+        var options = WatchdogLaunch.For(fprocess, variables);
+        return new WatchdogLaunch { Environment = options.Environment, WaitForReady = false };
     }
 
     private static void AssertSentence(WatchdogProcess watchdog, string sentence)

@@ -19,7 +19,7 @@ public sealed class SpillTests(ITestOutputHelper output) : WatchdogTest(output)
     public async Task A_full_tmpdir_fails_only_the_calls_without_room_cleanly_and_gives_the_space_back()
     {
         await using var tmpfs = await TmpfsMount.MountAsync("size=16m");
-        await using var watchdog = await StartAsync(WatchdogOptions.For(SixMebibytes, ("TMPDIR", tmpfs.Path), ("suppress_lock", "true")));
+        await using var watchdog = await StartAsync(WatchdogLaunch.For(SixMebibytes, ("TMPDIR", tmpfs.Path), ("suppress_lock", "true")));
 
         // Four 6 MiB outputs, 4 MiB of each in memory first, into 16 MiB: two fit.
         var calls = Enumerable.Range(0, 4).Select(async _ =>
@@ -52,7 +52,7 @@ public sealed class SpillTests(ITestOutputHelper output) : WatchdogTest(output)
     public async Task A_read_only_tmpdir_serves_large_outputs_from_memory()
     {
         await using var tmpfs = await TmpfsMount.MountAsync("ro,size=1m");
-        await using var watchdog = await StartAsync(WatchdogOptions.For(SixMebibytes, ("TMPDIR", tmpfs.Path), ("suppress_lock", "true")));
+        await using var watchdog = await StartAsync(WatchdogLaunch.For(SixMebibytes, ("TMPDIR", tmpfs.Path), ("suppress_lock", "true")));
         await watchdog.WaitForLineAsync("are held in memory up to", Limits.Quick);
 
         using var response = await watchdog.Client.PostAsync("/", null);

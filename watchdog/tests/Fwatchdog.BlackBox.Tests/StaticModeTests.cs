@@ -22,7 +22,7 @@ public sealed class StaticModeTests(ITestOutputHelper output) : WatchdogTest(out
         File.WriteAllText(_outside.File("secret.txt"), "secret");
         File.CreateSymbolicLink(_root.File("escape.txt"), _outside.File("secret.txt"));
         Directory.CreateSymbolicLink(_root.File("escape-dir"), _outside.Path);
-        var options = new WatchdogOptions();
+        var options = new WatchdogLaunch();
         options.Environment["mode"] = "static";
         options.Environment["static_path"] = _root.Path;
         return await StartAsync(options);
@@ -110,7 +110,7 @@ public sealed class StaticModeTests(ITestOutputHelper output) : WatchdogTest(out
     [Fact]
     public async Task Without_static_path_the_watchdog_does_not_start_and_says_what_to_set()
     {
-        var options = new WatchdogOptions { WaitForReady = false };
+        var options = new WatchdogLaunch { WaitForReady = false };
         options.Environment["mode"] = "static";
         await using var watchdog = await RunToExitAsync(options, Limits.Exit);
 
@@ -121,7 +121,7 @@ public sealed class StaticModeTests(ITestOutputHelper output) : WatchdogTest(out
     [Fact]
     public async Task An_unknown_mode_stops_start_up_listing_the_valid_modes()
     {
-        var options = new WatchdogOptions { Environment = WatchdogOptions.For("cat", ("mode", "afterburn")).Environment, WaitForReady = false };
+        var options = new WatchdogLaunch { Environment = WatchdogLaunch.For("cat", ("mode", "afterburn")).Environment, WaitForReady = false };
         await using var watchdog = await RunToExitAsync(options, Limits.Exit);
 
         Assert.Equal(1, watchdog.ExitCode);

@@ -12,11 +12,11 @@ public abstract class WatchdogTest(ITestOutputHelper output)
     protected ITestOutputHelper Output { get; } = output;
 
     protected Task<WatchdogProcess> StartAsync(string fprocess, params (string Name, string Value)[] variables) =>
-        WatchdogProcess.StartAsync(WatchdogOptions.For(fprocess, variables).LoggingTo(Output));
+        WatchdogProcess.StartAsync(WatchdogLaunch.For(fprocess, variables).LoggingTo(Output));
 
-    protected Task<WatchdogProcess> StartAsync(WatchdogOptions options) =>
+    protected Task<WatchdogProcess> StartAsync(WatchdogLaunch options) =>
         WatchdogProcess.StartAsync(options.LoggingTo(Output));
 
-    protected Task<WatchdogProcess> RunToExitAsync(WatchdogOptions options, TimeSpan timeout) =>
+    protected Task<WatchdogProcess> RunToExitAsync(WatchdogLaunch options, TimeSpan timeout) =>
         WatchdogProcess.RunToExitAsync(options.LoggingTo(Output), timeout);
 }

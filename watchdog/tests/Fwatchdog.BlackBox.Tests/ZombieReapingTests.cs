@@ -11,7 +11,7 @@ namespace Fwatchdog.BlackBox.Tests;
 /// </summary>
 public sealed class ZombieReapingTests(ITestOutputHelper output) : WatchdogTest(output)
 {
-    private static WatchdogOptions AsPid1(string fprocess) => new()
+    private static WatchdogLaunch AsPid1(string fprocess) => new()
     {
         RunAsPid1 = true,
         Environment = { ["fprocess"] = fprocess },

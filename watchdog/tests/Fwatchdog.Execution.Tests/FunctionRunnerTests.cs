@@ -17,11 +17,11 @@ public sealed class FunctionRunnerTests : IDisposable
     private async Task<(RunOutcome Outcome, string Output)> RunAsync(string program, string[] arguments, string input = "")
     {
         var command = new CommandLine(program, arguments);
-        using var runner = new FunctionRunner(_supervisor, command, KillGrace, combineOutput: true, MaxLogLineBytes, new StartFailureStreak(TimeProvider.System));
+        using var runner = new FunctionRunner(_supervisor, command, KillGrace, combineOutput: true, MaxLogLineBytes, new StartFailureStreak(TimeProvider.System), TimeProvider.System);
         using var run = runner.Start(null, null);
         using var output = new MemoryStream();
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var outcome = await run.CompleteAsync(new MemoryStream(Encoding.UTF8.GetBytes(input)), output, TimeSpan.Zero, cancel.Token);
+        var outcome = await run.CompleteAsync(new MemoryStream(Encoding.UTF8.GetBytes(input)), output, RunDeadlines.None, cancel.Token);
         return (outcome, Encoding.UTF8.GetString(output.ToArray()));
     }
 
@@ -56,7 +56,7 @@ public sealed class FunctionRunnerTests : IDisposable
     public void A_missing_program_fails_to_start_with_go_s_message()
     {
         using var runner = new FunctionRunner(_supervisor, new CommandLine("no-such-program-here", []), KillGrace, combineOutput: true, MaxLogLineBytes,
-            new StartFailureStreak(TimeProvider.System));
+            new StartFailureStreak(TimeProvider.System), TimeProvider.System);
 
         var failure = Assert.Throws<FunctionStartException>(() => runner.Start(null, null));
 

@@ -66,14 +66,14 @@ public sealed class WatchdogProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     public static Task<WatchdogProcess> StartAsync(string fprocess, params (string Name, string Value)[] variables) =>
-        StartAsync(WatchdogOptions.For(fprocess, variables));
+        StartAsync(WatchdogLaunch.For(fprocess, variables));
 
     /// <summary>
-    /// Starts the binary. With <see cref="WatchdogOptions.WaitForReady"/> this returns after the readiness
+    /// Starts the binary. With <see cref="WatchdogLaunch.WaitForReady"/> this returns after the readiness
     /// line; if the watchdog dies before it because another process took an auto-assigned port, it is
     /// retried with fresh ports.
     /// </summary>
-    public static async Task<WatchdogProcess> StartAsync(WatchdogOptions options)
+    public static async Task<WatchdogProcess> StartAsync(WatchdogLaunch options)
     {
         var pinnedPorts = options.Environment.ContainsKey("port") || options.Environment.ContainsKey("metrics_port");
         for (var attempt = 1; ; attempt++)
@@ -105,7 +105,7 @@ public sealed class WatchdogProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the binary to completion (e.g. <c>--version</c>) and returns it exited.</summary>
-    public static async Task<WatchdogProcess> RunToExitAsync(WatchdogOptions options, TimeSpan timeout)
+    public static async Task<WatchdogProcess> RunToExitAsync(WatchdogLaunch options, TimeSpan timeout)
     {
         var watchdog = Launch(options);
         await watchdog.WaitForExitAsync(timeout).ConfigureAwait(false);
@@ -165,7 +165,7 @@ public sealed class WatchdogProcess : IAsyncDisposable
         _tmp.Dispose();
     }
 
-    private static WatchdogProcess Launch(WatchdogOptions options)
+    private static WatchdogProcess Launch(WatchdogLaunch options)
     {
         var tmp = new TempDirectory("watchdog");
         var port = options.Environment.TryGetValue("port", out var p) ? int.Parse(p, CultureInfo.InvariantCulture) : FreePort.Next();

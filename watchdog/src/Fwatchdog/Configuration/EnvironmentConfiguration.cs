@@ -13,8 +13,7 @@ public sealed class ConfigurationException(string message) : Exception(message);
 /// </summary>
 public sealed class EnvironmentConfiguration
 {
-    /// <summary>of-watchdog's default, Go's bufio.MaxScanTokenSize.</summary>
-    private const int DefaultLogBufferSize = 64 * 1024;
+    private static readonly WatchdogOptions Defaults = WatchdogOptions.Defaults;
 
     /// <summary>Each run holds at most one partial line of this size per stream; 16 MiB bounds that.</summary>
     private const int MaxLogBufferSize = 16 * 1024 * 1024;
@@ -41,33 +40,33 @@ public sealed class EnvironmentConfiguration
         var fprocess = _getVariable(fprocessName);
         var command = mode == ExecutionMode.Static ? null : Command(fprocessName, fprocess); // static runs no process
 
-        var writeTimeout = Duration("write_timeout", TimeSpan.FromSeconds(30));
+        var writeTimeout = Duration("write_timeout", Defaults.WriteTimeout);
         return new WatchdogOptions
         {
-            FunctionProcess = command is null ? null : fprocess,
+            Fprocess = command is null ? null : fprocess,
             Command = command,
-            Port = Port("port", 8080),
-            MetricsPort = Port("metrics_port", 8081),
-            ReadTimeout = Duration("read_timeout", TimeSpan.FromSeconds(30)),
+            Port = Port("port", Defaults.Port),
+            MetricsPort = Port("metrics_port", Defaults.MetricsPort),
+            ReadTimeout = Duration("read_timeout", Defaults.ReadTimeout),
             WriteTimeout = writeTimeout,
-            ExecTimeout = Duration("exec_timeout", TimeSpan.Zero),
-            HealthcheckInterval = Duration("healthcheck_interval", writeTimeout),
-            KillGrace = Duration("kill_grace", TimeSpan.FromSeconds(1)),
-            CgiHeaders = Boolean("cgi_headers", true),
-            MarshalRequest = Boolean("marshal_request", false),
-            CombineOutput = Boolean("combine_output", true),
-            CgiResponse = Boolean("cgi_response", false),
+            ExecTimeout = Duration("exec_timeout", Defaults.ExecTimeout),
+            HealthcheckInterval = Duration("healthcheck_interval", (Defaults with { WriteTimeout = writeTimeout }).HealthcheckInterval),
+            KillGrace = Duration("kill_grace", Defaults.KillGrace),
+            CgiHeaders = Boolean("cgi_headers", Defaults.CgiHeaders),
+            MarshalRequest = Boolean("marshal_request", Defaults.MarshalRequest),
+            CombineOutput = Boolean("combine_output", Defaults.CombineOutput),
+            CgiResponse = Boolean("cgi_response", Defaults.CgiResponse),
             ContentType = NonEmpty("content_type"),
-            MaxInflight = (int)Count("max_inflight", 0, int.MaxValue),
-            SuppressLock = Boolean("suppress_lock", false),
-            WriteDebug = Boolean("write_debug", false),
-            DebugHeaders = Boolean("debug_headers", false),
-            PrefixLogs = OfWatchdogBoolean("prefix_logs", true),
-            LogBufferSize = (int)Count("log_buffer_size", DefaultLogBufferSize, MaxLogBufferSize, minimum: 1),
-            LogFormat = Choice("log_format", LogFormat.Text, ("text", LogFormat.Text), ("json", LogFormat.Json)),
+            MaxInflight = (int)Count("max_inflight", Defaults.MaxInflight, int.MaxValue),
+            SuppressLock = Boolean("suppress_lock", Defaults.SuppressLock),
+            WriteDebug = Boolean("write_debug", Defaults.WriteDebug),
+            DebugHeaders = Boolean("debug_headers", Defaults.DebugHeaders),
+            PrefixLogs = OfWatchdogBoolean("prefix_logs", Defaults.PrefixLogs),
+            LogBufferSize = (int)Count("log_buffer_size", Defaults.LogBufferSize, MaxLogBufferSize, minimum: 1),
+            LogFormat = Choice("log_format", Defaults.LogFormat, ("text", LogFormat.Text), ("json", LogFormat.Json)),
             Mode = mode,
-            MaxRequestBytes = Count("max_request_bytes", 0, long.MaxValue),
-            MaxBufferBytes = Count("max_buffer_bytes", 4 * 1024 * 1024, long.MaxValue),
+            MaxRequestBytes = Count("max_request_bytes", Defaults.MaxRequestBytes, long.MaxValue),
+            MaxBufferBytes = Count("max_buffer_bytes", Defaults.MaxBufferBytes, long.MaxValue),
             TempDirectory = TempDirectory(),
             UpstreamUrl = mode == ExecutionMode.Http ? UpstreamUrl() : null,
             BufferRequestBody = Boolean(Named("http_buffer_req_body", "buffer_http"), false),

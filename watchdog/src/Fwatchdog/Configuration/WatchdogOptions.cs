@@ -6,17 +6,25 @@ public enum ExecutionMode { Classic, Streaming, Http, Static }
 public enum LogFormat { Text, Json }
 
 /// <summary>Everything the watchdog is told by its environment, parsed and validated once at start.</summary>
+/// <remarks>
+/// Its initial values are the only definition of the defaults: <see cref="EnvironmentConfiguration"/> falls back to <see cref="Defaults"/>.
+/// </remarks>
 public sealed record WatchdogOptions
 {
-    /// <summary>Null only in mode=static, which runs no process.</summary>
-    public string? FunctionProcess { get; init; }
+    public static readonly WatchdogOptions Defaults = new() { TempDirectory = "/tmp" };
+
+    private readonly TimeSpan? _healthcheckInterval;
+
+    /// <summary>The fprocess text as configured (for log lines; <see cref="Command"/> is what runs). Null only in mode=static, which runs no process.</summary>
+    public string? Fprocess { get; init; }
     public CommandLine? Command { get; init; }
     public int Port { get; init; } = 8080;
     public int MetricsPort { get; init; } = 8081;
     public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan ExecTimeout { get; init; } = TimeSpan.Zero;
-    public TimeSpan HealthcheckInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>healthcheck_interval; unset, it is write_timeout, as in the Go watchdog.</summary>
+    public TimeSpan HealthcheckInterval { get => _healthcheckInterval ?? WriteTimeout; init => _healthcheckInterval = value; }
     public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(1);
     public bool CgiHeaders { get; init; } = true;
     public bool MarshalRequest { get; init; }
@@ -28,6 +36,7 @@ public sealed record WatchdogOptions
     public bool WriteDebug { get; init; }
     public bool DebugHeaders { get; init; }
     public bool PrefixLogs { get; init; } = true;
+    /// <summary>of-watchdog's default, Go's bufio.MaxScanTokenSize.</summary>
     public int LogBufferSize { get; init; } = 64 * 1024;
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
     public ExecutionMode Mode { get; init; } = ExecutionMode.Classic;

@@ -21,30 +21,38 @@ public sealed class FunctionRun : IDisposable
     private readonly TimeSpan _killGrace;
     private readonly Action<string>? _standardErrorLine;
     private readonly int _maxLogLineBytes;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
-    private Timer? _killTimer;
+    private ITimer? _killTimer;
+    private ITimer? _inputDeadline;
     private int _end;
     private Exception? _error;
     private long _bytesIn;
     private long _bytesOut;
 
-    internal FunctionRun(FunctionProcess process, TimeSpan killGrace, Action<string>? standardErrorLine, int maxLogLineBytes)
+    internal FunctionRun(FunctionProcess process, TimeSpan killGrace, Action<string>? standardErrorLine, int maxLogLineBytes, TimeProvider time)
     {
         _process = process;
-        _killGrace = killGrace < LongestTimer ? killGrace : LongestTimer;
+        _killGrace = Bounded(killGrace);
         _standardErrorLine = standardErrorLine;
         _maxLogLineBytes = maxLogLineBytes;
+        _time = time;
     }
 
-    /// <param name="input">Copied to stdin, then stdin is closed; null closes stdin at once.</param>
+    /// <param name="input">Copied to stdin, then stdin is closed; null closes stdin at once. It may throw
+    /// <see cref="InputRejectedException"/> to refuse its own data.</param>
     /// <param name="output">Receives stdout (and stderr when combined) as it is produced.</param>
-    /// <param name="timeout">Zero for none.</param>
-    /// <param name="aborted">The caller is gone or the watchdog is stopping.</param>
-    public async Task<RunOutcome> CompleteAsync(Stream? input, Stream output, TimeSpan timeout, CancellationToken aborted)
+    /// <param name="deadlines">exec timeout and input deadline; zero for none.</param>
+    /// <param name="clientGone">The caller is gone or the watchdog is stopping.</param>
+    /// <param name="writeDeadline">The output's writing time is over (streaming's write_timeout).</param>
+    public async Task<RunOutcome> CompleteAsync(Stream? input, Stream output, RunDeadlines deadlines, CancellationToken clientGone,
+        CancellationToken writeDeadline = default)
     {
-        using var timeoutSource = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout < LongestTimer ? timeout : LongestTimer) : null;
-        await using var onTimeout = timeoutSource?.Token.UnsafeRegister(static s => ((FunctionRun)s!).Stop(RunEnd.TimedOut, null), this);
-        await using var onAbort = aborted.UnsafeRegister(static s => ((FunctionRun)s!).Stop(RunEnd.Aborted, null), this);
+        using var execTimer = Arm(deadlines.Exec, static s => ((FunctionRun)s!).Stop(RunEnd.ExecTimeout, null));
+        if (input is not null)
+            _inputDeadline = Arm(deadlines.Input, static s => ((FunctionRun)s!).Stop(RunEnd.InputTimeout, null));
+        await using var onClientGone = clientGone.UnsafeRegister(static s => ((FunctionRun)s!).Stop(RunEnd.ClientGone, null), this);
+        await using var onWriteDeadline = writeDeadline.UnsafeRegister(static s => ((FunctionRun)s!).Stop(RunEnd.WriteTimeout, null), this);
 
         var inputPump = PumpInputAsync(input);
         var outputPump = PumpOutputAsync(output);
@@ -58,9 +66,15 @@ public sealed class FunctionRun : IDisposable
         // Input no longer matters once the process is gone: stop waiting for the rest of the body.
         _stop.Cancel();
         await inputPump.ConfigureAwait(false);
+        _inputDeadline?.Dispose();
 
         return new RunOutcome((RunEnd)_end, exit, Interlocked.Read(ref _bytesIn), Interlocked.Read(ref _bytesOut), _error);
     }
+
+    private ITimer? Arm(TimeSpan deadline, TimerCallback expired) =>
+        deadline > TimeSpan.Zero ? _time.CreateTimer(expired, this, Bounded(deadline), Timeout.InfiniteTimeSpan) : null;
+
+    private static TimeSpan Bounded(TimeSpan delay) => delay < LongestTimer ? delay : LongestTimer;
 
     private async Task DrainAsync(Task pump, PipeEnd? pipe)
     {
@@ -71,7 +85,7 @@ public sealed class FunctionRun : IDisposable
         }
         try
         {
-            await pump.WaitAsync(_killGrace).ConfigureAwait(false);
+            await pump.WaitAsync(_killGrace, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -87,8 +101,11 @@ public sealed class FunctionRun : IDisposable
         _error = error;
         _stop.Cancel();
         if (_process.SignalGroup(LibC.SIGTERM))
-            _killTimer = new Timer(static s => ((FunctionProcess)s!).SignalGroup(LibC.SIGKILL), _process, _killGrace, Timeout.InfiniteTimeSpan);
+            Interlocked.CompareExchange(ref _killTimer, KillTimer(), null)?.Dispose();
     }
+
+    private ITimer KillTimer() =>
+        _time.CreateTimer(static s => ((FunctionProcess)s!).SignalGroup(LibC.SIGKILL), _process, _killGrace, Timeout.InfiniteTimeSpan);
 
     /// <summary>
     /// Asks the group to stop — SIGTERM, SIGKILL after the kill grace — while its output is still
@@ -97,8 +114,7 @@ public sealed class FunctionRun : IDisposable
     public void Terminate()
     {
         if (_process.SignalGroup(LibC.SIGTERM))
-            Interlocked.CompareExchange(ref _killTimer,
-                new Timer(static s => ((FunctionProcess)s!).SignalGroup(LibC.SIGKILL), _process, _killGrace, Timeout.InfiniteTimeSpan), null)?.Dispose();
+            Interlocked.CompareExchange(ref _killTimer, KillTimer(), null)?.Dispose();
     }
 
     private async Task PumpInputAsync(Stream? input)
@@ -115,6 +131,7 @@ public sealed class FunctionRun : IDisposable
             int read;
             while ((read = await input.ReadAsync(buffer.Memory, _stop.Token).ConfigureAwait(false)) > 0)
             {
+                // The input is read to its end only when the loop ends; until then its deadline stands.
                 await stdin.WriteAsync(buffer.Memory[..read], _stop.Token).ConfigureAwait(false);
                 Interlocked.Add(ref _bytesIn, read);
                 buffer.Observe(read);
@@ -126,6 +143,11 @@ public sealed class FunctionRun : IDisposable
         }
         catch (Exception) when (_stop.IsCancellationRequested)
         {
+            // Deliberately ignored: the run is already ending, for the cause recorded first.
+        }
+        catch (InputRejectedException e)
+        {
+            Stop(e.End, e);
         }
         catch (Exception e)
         {
@@ -133,6 +155,7 @@ public sealed class FunctionRun : IDisposable
         }
         finally
         {
+            _inputDeadline?.Dispose();
             stdin.Dispose();
             buffer.Dispose();
         }

@@ -14,10 +14,12 @@ public sealed class FunctionRunner : IDisposable
     private readonly TimeSpan _killGrace;
     private readonly bool _combineOutput;
     private readonly int _maxLogLineBytes;
+    private readonly TimeProvider _time;
 
     /// <param name="maxLogLineBytes">log_buffer_size: stderr lines longer than this are logged in pieces.</param>
+    /// <param name="time">The clock of every run's timers: exec timeout, input deadline, kill grace.</param>
     public FunctionRunner(ProcessSupervisor supervisor, CommandLine command, TimeSpan killGrace, bool combineOutput, int maxLogLineBytes,
-        StartFailureStreak startFailures)
+        StartFailureStreak startFailures, TimeProvider time)
     {
         var inherited = Environment.GetEnvironmentVariables()
             .Cast<System.Collections.DictionaryEntry>()
@@ -27,6 +29,7 @@ public sealed class FunctionRunner : IDisposable
         _killGrace = killGrace;
         _combineOutput = combineOutput;
         _maxLogLineBytes = maxLogLineBytes;
+        _time = time;
     }
 
     /// <summary>Forks the function. Throws <see cref="FunctionStartException"/> when it cannot be started.</summary>
@@ -44,7 +47,7 @@ public sealed class FunctionRunner : IDisposable
             throw;
         }
         _startFailures.RecordSuccess();
-        return new FunctionRun(process, _killGrace, standardErrorLine, _maxLogLineBytes);
+        return new FunctionRun(process, _killGrace, standardErrorLine, _maxLogLineBytes, _time);
     }
 
     public void Dispose() => _launcher.Dispose();

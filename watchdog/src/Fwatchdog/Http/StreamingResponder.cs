@@ -13,7 +13,7 @@ namespace Fwatchdog.Http;
 /// left without its last chunk and the connection closed, so the client sees it incomplete.
 /// The whole response must be written within write_timeout.
 /// </summary>
-internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetrics metrics)
+internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetrics metrics, FailureReport failures, TimeProvider time) : IFunctionResponder
 {
     private const string StatusTrailer = "X-Function-Status";
 
@@ -30,40 +30,31 @@ internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetri
         if (cgi is null)
             await StartAsync(context, chunked, trailers, null).ConfigureAwait(false);
 
-        using var writeDeadline = new CancellationTokenSource(GoDuration.NoneIfZero(options.WriteTimeout));
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, writeDeadline.Token);
-        var outcome = await call.Run.CompleteAsync(call.Input, cgi ?? body, call.Timeout, stop.Token).ConfigureAwait(false);
+        using var writeDeadline = new CancellationTokenSource(GoDuration.NoneIfZero(options.WriteTimeout), time);
+        var outcome = await call.Run.CompleteAsync(call.Input, cgi ?? body, call.Deadlines, context.RequestAborted, writeDeadline.Token)
+            .ConfigureAwait(false);
         var seconds = call.ElapsedSeconds;
-        OutcomeMetrics.Record(metrics, outcome, seconds);
+        metrics.Record(outcome, seconds);
+        var answer = OutcomeAnswer.For(outcome, options.MaxRequestBytes);
+        var processEnded = outcome.End is RunEnd.Exited or RunEnd.ExecTimeout;
 
-        if (cgi is not null && !response.HasStarted && outcome.End is RunEnd.Exited or RunEnd.TimedOut)
+        if (cgi is not null && !response.HasStarted && processEnded)
         {
-            await AnswerBeforeHeadersAsync(call, cgi, outcome, seconds).ConfigureAwait(false);
+            await AnswerBeforeHeadersAsync(call, cgi, outcome, answer, seconds).ConfigureAwait(false);
             return;
         }
-        if (outcome.End == RunEnd.Exited && outcome.Exit.Success)
+        if (answer.Action == AnswerAction.SendOutput)
         {
             if (chunked is not null)
-                await chunked.EndAsync(trailers ? StatusTrailer : null, "exit status 0", stop.Token).ConfigureAwait(false);
+                await chunked.EndAsync(trailers ? StatusTrailer : null, answer.Reason, writeDeadline.Token).ConfigureAwait(false);
             call.Log.Wrote(outcome.BytesOut, seconds, response.StatusCode);
             return;
         }
 
-        var reason = outcome.End switch
-        {
-            RunEnd.Exited => outcome.Exit.ToString(),
-            RunEnd.TimedOut => "Killed process.",
-            RunEnd.Aborted or RunEnd.InputFailed when call.InputTimedOut => "read_timeout reached while reading the request body",
-            RunEnd.Aborted when writeDeadline.IsCancellationRequested => "write_timeout reached",
-            RunEnd.Aborted => "client went away",
-            RunEnd.InputFailed => $"reading the request failed: {outcome.Error?.Message}",
-            _ => $"writing the response failed: {outcome.Error?.Message}",
-        };
-        call.Log.Warning("Streaming response ended abnormally after {bytes} Bytes - Duration: {duration:F6}s: {reason}", outcome.BytesOut, seconds, reason);
-        if (trailers && outcome.End is RunEnd.Exited or RunEnd.TimedOut)
-            await chunked!.EndAsync(StatusTrailer, reason, stop.Token).ConfigureAwait(false);
-        else if (chunked is not null && outcome.End is RunEnd.Exited or RunEnd.TimedOut
-                 && context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } connection)
+        call.Log.Warning("Streaming response ended abnormally after {bytes} Bytes - Duration: {duration:F6}s: {reason}", outcome.BytesOut, seconds, answer.Reason);
+        if (trailers && processEnded)
+            await chunked!.EndAsync(StatusTrailer, answer.Reason, writeDeadline.Token).ConfigureAwait(false);
+        else if (chunked is not null && processEnded && context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } connection)
             // The connection still works: close it after this response, whose body lacks its last chunk.
             connection.RequestClose();
         else
@@ -89,22 +80,22 @@ internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetri
     /// cgi_response=true and the header block never ended, so nothing has been sent yet: the answer
     /// is still a status of its own, as in classic mode, and 502 for a function that exited 0.
     /// </summary>
-    private async Task AnswerBeforeHeadersAsync(FunctionCall call, CgiResponseStream cgi, RunOutcome outcome, double seconds)
+    private async Task AnswerBeforeHeadersAsync(FunctionCall call, CgiResponseStream cgi, RunOutcome outcome, OutcomeAnswer answer, double seconds)
     {
         var context = call.Context;
-        if (outcome.End == RunEnd.TimedOut)
+        switch (answer.Action)
         {
-            call.Log.TimedOut(options.FunctionProcess ?? "", GoDuration.Format(call.Timeout), seconds);
-            await PlainText.WriteAsync(context, StatusCodes.Status408RequestTimeout, "Killed process.\n").ConfigureAwait(false);
-        }
-        else if (!outcome.Exit.Success)
-        {
-            call.Log.Failed(outcome.Exit.ToString(), outcome.BytesOut, seconds, StatusCodes.Status500InternalServerError);
-            await PlainText.WriteAsync(context, StatusCodes.Status500InternalServerError, $"{outcome.Exit}\n").ConfigureAwait(false);
-        }
-        else
-        {
-            await CgiResponse.AnswerInvalidAsync(context, cgi.Complete() ?? "the headers could not be sent").ConfigureAwait(false);
+            case AnswerAction.SendOutput:
+                await CgiResponse.AnswerInvalidAsync(context, cgi.Complete() ?? "the headers could not be sent").ConfigureAwait(false);
+                break;
+            case AnswerAction.SendTextThenOutput:
+                // The output so far was part of an unfinished header block: only the status is sent.
+                call.Log.Failed(answer.Reason, outcome.BytesOut, seconds, answer.Status);
+                await PlainText.WriteAsync(context, answer.Status, answer.Text!).ConfigureAwait(false);
+                break;
+            default:
+                await failures.SendAsync(context, outcome, call.Log, seconds, call.Deadlines.Exec).ConfigureAwait(false);
+                break;
         }
     }
 

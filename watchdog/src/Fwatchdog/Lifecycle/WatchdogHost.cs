@@ -33,7 +33,7 @@ public static class WatchdogHost
         // The upstream's stderr is logged, never answered with, so mode=http always keeps it apart.
         using var runner = options.Command is null ? null
             : new FunctionRunner(supervisor, options.Command, options.KillGrace, options.CombineOutput && options.Mode != ExecutionMode.Http,
-                options.LogBufferSize, startFailures);
+                options.LogBufferSize, startFailures, TimeProvider.System);
         if (!supervisor.IsSubreaper)
             log.Warning("Could not become a child subreaper; orphaned grandchildren of functions will be reaped by init instead.");
         await using var mode = CreateMode(options, supervisor, runner, limiter, metrics, log);
@@ -84,8 +84,20 @@ public static class WatchdogHost
         {
             ExecutionMode.Static => new StaticMode(options, metrics, log),
             ExecutionMode.Http => new ProxyMode(options, runner!, limiter, metrics, log),
-            _ => new ForkMode(supervisor, new FunctionEndpoint(options, runner!, limiter, metrics, log), log),
+            _ => new ForkMode(supervisor, CreateFunctionEndpoint(options, runner!, limiter, metrics, log), log),
         };
+
+    /// <summary>The fork modes' parts, each built once; the responder is chosen here and nowhere else.</summary>
+    private static FunctionEndpoint CreateFunctionEndpoint(WatchdogOptions options, FunctionRunner runner, InflightLimiter limiter,
+        PrometheusMetrics metrics, ILogger log)
+    {
+        var failures = new FailureReport(options);
+        IFunctionResponder responder = options.Mode == ExecutionMode.Streaming
+            ? new StreamingResponder(options, metrics, failures, TimeProvider.System)
+            : new ClassicResponder(options, metrics, failures, TimeProvider.System);
+        var launcher = new FunctionLauncher(options, runner, new RequestInput(options, failures), failures, metrics);
+        return new FunctionEndpoint(options, limiter, metrics, log, launcher, responder);
+    }
 
     private static async Task StopWhenFailedAsync(IWatchdogMode mode, ShutdownCoordinator shutdown)
     {

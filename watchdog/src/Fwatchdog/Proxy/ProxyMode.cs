@@ -45,7 +45,7 @@ public sealed class ProxyMode : IWatchdogMode
 
     public bool Start()
     {
-        _log.Information("Starting the function's server: {fprocess}, forwarding to {url}", _options.FunctionProcess, _options.UpstreamUrl);
+        _log.Information("Starting the function's server: {fprocess}, forwarding to {url}", _options.Fprocess, _options.UpstreamUrl);
         if (!_process.TryStart())
             return false;
         _ = _readiness.ProbeAsync(_process.Exited);

@@ -44,7 +44,7 @@ internal sealed class UpstreamProcess(FunctionRunner runner, bool prefixLogs, in
         using var stdout = new LogLineStream(maxLogLineBytes, line => Log("stdout", line));
         // Never aborted through the token: that would stop reading its output, and a server's last
         // lines ("shutting down…") are worth logging. StopAsync terminates it instead.
-        return await run.CompleteAsync(input: null, stdout, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+        return await run.CompleteAsync(input: null, stdout, RunDeadlines.None, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>SIGTERM to the group, SIGKILL after kill_grace; returns how it ended.</summary>

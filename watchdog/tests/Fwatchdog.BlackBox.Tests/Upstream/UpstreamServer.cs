@@ -17,9 +17,9 @@ internal sealed class UpstreamServer : IDisposable
     /// <summary>A path in the private directory; tests create it to release the upstream, or wait for it to appear.</summary>
     public string File(string name) => _files.File(name);
 
-    public WatchdogOptions Options(params (string Name, string Value)[] variables)
+    public WatchdogLaunch Options(params (string Name, string Value)[] variables)
     {
-        var options = WatchdogOptions.For($"python3 {Script}",
+        var options = WatchdogLaunch.For($"python3 {Script}",
             [("mode", "http"), ("upstream_url", Url), ("UPSTREAM_PORT", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)), .. variables]);
         return options;
     }

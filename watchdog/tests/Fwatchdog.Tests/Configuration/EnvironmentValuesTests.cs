@@ -70,6 +70,15 @@ public class EnvironmentValuesTests
     }
 
     [Fact]
+    public void Options_built_in_code_follow_the_same_healthcheck_default()
+    {
+        var options = WatchdogOptions.Defaults with { WriteTimeout = TimeSpan.FromSeconds(7) };
+
+        Assert.Equal(TimeSpan.FromSeconds(7), options.HealthcheckInterval);
+        Assert.Equal(TimeSpan.FromSeconds(3), (options with { HealthcheckInterval = TimeSpan.FromSeconds(3) }).HealthcheckInterval);
+    }
+
+    [Fact]
     public void Healthcheck_interval_set_explicitly_wins_over_write_timeout()
     {
         var (options, _) = FakeEnvironment.Read(("write_timeout", "7s"), ("healthcheck_interval", "2s"));

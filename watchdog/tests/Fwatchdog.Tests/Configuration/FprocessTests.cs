@@ -40,7 +40,7 @@ public class FprocessTests
     {
         var (options, _) = FakeEnvironment.Read(("fprocess", "sh -c 'echo \"$Http_Method\"'"));
 
-        Assert.Equal("sh -c 'echo \"$Http_Method\"'", options.FunctionProcess);
+        Assert.Equal("sh -c 'echo \"$Http_Method\"'", options.Fprocess);
         Assert.Equal("sh", options.Command!.Program);
         Assert.Equal(["-c", "echo \"$Http_Method\""], options.Command!.Arguments);
     }

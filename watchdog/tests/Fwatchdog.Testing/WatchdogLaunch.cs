@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 namespace Fwatchdog.Testing;
 
 /// <summary>How to launch one watchdog under test.</summary>
-public sealed class WatchdogOptions
+public sealed class WatchdogLaunch
 {
     /// <summary>
     /// Watchdog configuration variables (fprocess, exec_timeout, ...). The process gets only these plus
@@ -32,16 +32,16 @@ public sealed class WatchdogOptions
     public ITestOutputHelper? TestOutput { get; set; }
 
     /// <summary>Fluent form of <see cref="TestOutput"/>.</summary>
-    public WatchdogOptions LoggingTo(ITestOutputHelper? output)
+    public WatchdogLaunch LoggingTo(ITestOutputHelper? output)
     {
         TestOutput = output;
         return this;
     }
 
     /// <summary>Shorthand: options with <c>fprocess</c> and extra variables.</summary>
-    public static WatchdogOptions For(string fprocess, params (string Name, string Value)[] variables)
+    public static WatchdogLaunch For(string fprocess, params (string Name, string Value)[] variables)
     {
-        var options = new WatchdogOptions();
+        var options = new WatchdogLaunch();
         options.Environment["fprocess"] = fprocess;
         foreach (var (name, value) in variables)
             options.Environment[name] = value;

@@ -1,0 +1,18 @@
+using Fwatchdog.Configuration;
+using Microsoft.AspNetCore.Http;
+
+namespace Fwatchdog.Http;
+
+/// <summary>The X-Timeout request header, as the of-watchdog reads it.</summary>
+public static class RequestTimeout
+{
+    /// <summary><paramref name="execTimeout"/>, shortened (never lengthened) by a valid, positive X-Timeout header.</summary>
+    public static TimeSpan Effective(TimeSpan execTimeout, IHeaderDictionary headers)
+    {
+        var header = headers["X-Timeout"];
+        if (header.Count > 0 && GoDuration.TryParseTimeout(header[0], out var requested, out _) && requested > TimeSpan.Zero
+            && (execTimeout == TimeSpan.Zero || requested < execTimeout))
+            return requested;
+        return execTimeout;
+    }
+}
