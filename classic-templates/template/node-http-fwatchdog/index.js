@@ -5,7 +5,14 @@
 const http = require("node:http");
 const handler = require("./function/handler");
 
-const upstream = new URL(process.env.upstream_url || "http://127.0.0.1:3000");
+const upstream = upstreamUrl(process.env.upstream_url || "http://127.0.0.1:3000");
+
+function upstreamUrl(text) {
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (url?.protocol === "http:") return url;
+  console.error(`upstream_url "${text}" is not an http:// URL; set it like http://127.0.0.1:3000.`);
+  process.exit(1);
+}
 
 // What the handler sees of the request (the shape of OpenFaaS's node templates).
 class FunctionEvent {

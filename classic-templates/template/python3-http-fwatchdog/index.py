@@ -116,8 +116,14 @@ class FunctionServer(http.server.ThreadingHTTPServer):
 
 
 def main():
-    upstream = urllib.parse.urlsplit(os.getenv("upstream_url", "http://127.0.0.1:5000"))
-    host, port = upstream.hostname or "127.0.0.1", upstream.port or 80
+    url = os.getenv("upstream_url", "http://127.0.0.1:5000")
+    upstream = urllib.parse.urlsplit(url)
+    try:
+        host, port = upstream.hostname, upstream.port or 80
+    except ValueError:
+        host = None  # a port that is not a number
+    if upstream.scheme != "http" or not host:
+        sys.exit(f'upstream_url "{url}" is not an http:// URL; set it like http://127.0.0.1:5000.')
     if ":" in host:
         FunctionServer.address_family = socket.AF_INET6
     try:
