@@ -14,7 +14,12 @@ namespace Fwatchdog.IntegrationTests.Fixtures;
 /// </summary>
 public sealed class DockerEnvironment : IAsyncLifetime
 {
-    public const string WatchdogImage = "fwatchdog:dev";
+    /// <summary>
+    /// The watchdog image the templates copy from: fwatchdog:dev, or FWATCHDOG_TEST_IMAGE so that
+    /// runs from several checkouts on one engine do not retag each other's image.
+    /// </summary>
+    public static string WatchdogImage { get; } =
+        Environment.GetEnvironmentVariable("FWATCHDOG_TEST_IMAGE") is { Length: > 0 } tag ? tag : "fwatchdog:dev";
 
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
     private readonly Dictionary<string, Task<string>> _templateImages = new();
@@ -32,7 +37,7 @@ public sealed class DockerEnvironment : IAsyncLifetime
         var binary = WatchdogBinary.Path; // throws, naming the fix, when there is none
         await ScriptRunner.RunAsync("docker/base-images/build.sh", TimeSpan.FromMinutes(15));
         await ScriptRunner.RunAsync("docker/build-image.sh", TimeSpan.FromMinutes(2),
-            new Dictionary<string, string> { ["FWATCHDOG_BINARY"] = binary });
+            new Dictionary<string, string> { ["FWATCHDOG_BINARY"] = binary }, [WatchdogImage]);
     }
 
     /// <summary>The template's image tag, building it the first time it is asked for.</summary>
@@ -61,7 +66,9 @@ public sealed class DockerEnvironment : IAsyncLifetime
     public async Task<RunningContainer> StartListeningAsync(Template template, IReadOnlyDictionary<string, string>? environment = null,
         long? memoryLimitBytes = null)
     {
-        var container = await RunningContainer.StartAsync(Docker, await TemplateImageAsync(template), environment, memoryLimitBytes);
+        var variables = template.ContainerEnvironment();
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) variables[name] = value;
+        var container = await RunningContainer.StartAsync(Docker, await TemplateImageAsync(template), variables, memoryLimitBytes);
         try
         {
             await container.WaitUntilListeningAsync();

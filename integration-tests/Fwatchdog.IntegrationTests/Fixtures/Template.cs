@@ -1,10 +1,13 @@
+using Fwatchdog.Testing;
+
 namespace Fwatchdog.IntegrationTests.Fixtures;
 
 /// <summary>
 /// A classic template and how to build it here: registry base images are replaced by the local
 /// stand-ins docker/base-images/build.sh makes, the watchdog image by fwatchdog:dev.
+/// <paramref name="ServesHttp"/>: an http-mode template, whose server the watchdog starts once.
 /// </summary>
-public sealed record Template(string Name, IReadOnlyDictionary<string, string> BaseImages, string ExpectedReply)
+public sealed record Template(string Name, IReadOnlyDictionary<string, string> BaseImages, string ExpectedReply, bool ServesHttp = false)
 {
     public static readonly IReadOnlyList<Template> All =
     [
@@ -13,6 +16,10 @@ public sealed record Template(string Name, IReadOnlyDictionary<string, string> B
         new("csharp", Bases(("BASE_IMAGE", "debian-slim"), ("SDK_IMAGE", "dotnet-sdk")), "Hello from C#, you said: world"),
         new("python3", Bases(("BASE_IMAGE", "python3")), "Hello from Python, you said: world"),
         new("node", Bases(("BASE_IMAGE", "nodejs")), "Hello from Node.js, you said: world"),
+        new("node-http-fwatchdog", Bases(("BASE_IMAGE", "nodejs")), "Hello from Node.js, you said: world", ServesHttp: true),
+        new("python3-http-fwatchdog", Bases(("BASE_IMAGE", "python3")), "Hello from Python, you said: world", ServesHttp: true),
+        new("csharp-http-fwatchdog", Bases(("BASE_IMAGE", "debian-slim"), ("SDK_IMAGE", "dotnet-sdk")), "Hello from C#, you said: world",
+            ServesHttp: true),
     ];
 
     /// <summary>What every template's sample handler is sent; see <see cref="ExpectedReply"/>.</summary>
@@ -22,10 +29,20 @@ public sealed record Template(string Name, IReadOnlyDictionary<string, string> B
 
     public static IEnumerable<object[]> Names => All.Select(t => new object[] { t.Name });
 
+    public static IEnumerable<object[]> HttpNames => All.Where(t => t.ServesHttp).Select(t => new object[] { t.Name });
+
     public string Folder => Path.Combine(Support.RepositoryPaths.Templates, Name);
 
     public Dictionary<string, string> BuildArgs(string watchdogImage) =>
         new(BaseImages) { ["WATCHDOG_IMAGE"] = watchdogImage };
+
+    /// <summary>
+    /// Variables every container of the template starts with. Containers share the host's network,
+    /// so an http-mode server gets a free loopback port instead of its image's fixed one (the
+    /// template's server listens wherever upstream_url points).
+    /// </summary>
+    public Dictionary<string, string> ContainerEnvironment() =>
+        ServesHttp ? new() { ["upstream_url"] = $"http://127.0.0.1:{FreePort.Next()}" } : new();
 
     private static Dictionary<string, string> Bases(params (string Arg, string LocalImage)[] images) =>
         images.ToDictionary(i => i.Arg, i => $"fwatchdog-local/{i.LocalImage}:latest");
