@@ -13,6 +13,9 @@ public sealed class HttpTemplateTests(DockerEnvironment environment)
 {
     private const string EmptyBodyReply = "Send some text in the request body.\n";
 
+    /// <summary>The end of every sample handler's reply to <see cref="Template.SampleRequest"/>.</summary>
+    private const string Greeting = "you said: " + Template.SampleRequest;
+
     [Theory]
     [MemberData(nameof(Template.HttpNames), MemberType = typeof(Template))]
     public async Task Http_template_image_runs_mode_http_with_its_server_on_loopback(string name)
@@ -28,15 +31,14 @@ public sealed class HttpTemplateTests(DockerEnvironment environment)
     [MemberData(nameof(Template.HttpNames), MemberType = typeof(Template))]
     public async Task Status_and_headers_the_handler_sets_reach_the_client_through_the_watchdog(string name)
     {
-        var template = Template.Named(name);
-        await using var container = await environment.StartListeningAsync(template);
+        await using var container = await environment.StartListeningAsync(Template.Named(name));
 
         using var greeting = await container.Http.PostAsync("", new StringContent(Template.SampleRequest));
         using var refusal = await container.Http.PostAsync("", new ByteArrayContent([]));
 
         Assert.Equal(HttpStatusCode.OK, greeting.StatusCode);
         Assert.Equal("text/plain; charset=utf-8", greeting.Content.Headers.ContentType?.ToString());
-        Assert.Equal(template.ExpectedReply, await greeting.Content.ReadAsStringAsync());
+        Assert.EndsWith(Greeting, await greeting.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, refusal.StatusCode);
         Assert.Equal(EmptyBodyReply, await refusal.Content.ReadAsStringAsync());
     }
@@ -45,15 +47,14 @@ public sealed class HttpTemplateTests(DockerEnvironment environment)
     [MemberData(nameof(Template.HttpNames), MemberType = typeof(Template))]
     public async Task The_server_is_started_once_and_serves_every_request(string name)
     {
-        var template = Template.Named(name);
-        await using var container = await environment.StartListeningAsync(template);
+        await using var container = await environment.StartListeningAsync(Template.Named(name));
         await container.WaitUntilHealthyAsync();
         var serverPid = await TheServerPidAsync(container);
 
         for (var i = 0; i < 5; i++)
         {
             using var response = await container.Http.PostAsync("", new StringContent(Template.SampleRequest));
-            Assert.Equal(template.ExpectedReply, await response.Content.ReadAsStringAsync());
+            Assert.EndsWith(Greeting, await response.Content.ReadAsStringAsync());
         }
 
         Assert.Equal(serverPid, await TheServerPidAsync(container));

@@ -16,13 +16,6 @@ public sealed class ImageBuilder(DockerClient docker)
 
     public const string Label = "fwatchdog.integration-test";
 
-    /// <summary>
-    /// The label's value: the checkout the run comes from, so a run removes only what earlier runs
-    /// of the same checkout left behind, never the images and containers of a run from another
-    /// checkout going on at the same time on the same engine.
-    /// </summary>
-    public static string Owner => Support.RepositoryPaths.Root;
-
     public async Task BuildAsync(Func<Stream> context, string dockerfile, string tag, IDictionary<string, string> buildArgs,
         TimeSpan timeout)
     {
@@ -51,7 +44,7 @@ public sealed class ImageBuilder(DockerClient docker)
                         Dockerfile = dockerfile,
                         Tags = new List<string> { tag },
                         BuildArgs = buildArgs,
-                        Labels = new Dictionary<string, string> { [Label] = Owner },
+                        Labels = new Dictionary<string, string> { [Label] = "true" },
                         Remove = true,
                         ForceRemove = true,
                     },

@@ -10,7 +10,7 @@ namespace Fwatchdog.IntegrationTests.Fixtures;
 /// Shared by every test: the engine connection, the local base images, fwatchdog:dev made from
 /// the published binary by docker/build-image.sh, and each template's image, built once on first
 /// use. Everything this run created is removed when the collection ends, and what an earlier run
-/// of this checkout that was killed left behind (found by label) is removed when it starts.
+/// that was killed left behind (found by label) is removed when it starts.
 /// </summary>
 public sealed class DockerEnvironment : IAsyncLifetime
 {
@@ -86,7 +86,7 @@ public sealed class DockerEnvironment : IAsyncLifetime
 
     private async Task RemoveLeftoversAsync()
     {
-        var labelled = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{ImageBuilder.Label}={ImageBuilder.Owner}"] = true } };
+        var labelled = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [ImageBuilder.Label] = true } };
         foreach (var container in await Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = labelled }))
             await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
         foreach (var image in await Docker.Images.ListImagesAsync(new ImagesListParameters { All = true, Filters = labelled }))

@@ -5,9 +5,8 @@ namespace Fwatchdog.IntegrationTests.Fixtures;
 /// <summary>
 /// A classic template and how to build it here: registry base images are replaced by the local
 /// stand-ins docker/base-images/build.sh makes, the watchdog image by fwatchdog:dev.
-/// <paramref name="ServesHttp"/>: an http-mode template, whose server the watchdog starts once.
 /// </summary>
-public sealed record Template(string Name, IReadOnlyDictionary<string, string> BaseImages, string ExpectedReply, bool ServesHttp = false)
+public sealed record Template(string Name, IReadOnlyDictionary<string, string> BaseImages, string ExpectedReply)
 {
     public static readonly IReadOnlyList<Template> All =
     [
@@ -16,10 +15,9 @@ public sealed record Template(string Name, IReadOnlyDictionary<string, string> B
         new("csharp", Bases(("BASE_IMAGE", "debian-slim"), ("SDK_IMAGE", "dotnet-sdk")), "Hello from C#, you said: world"),
         new("python3", Bases(("BASE_IMAGE", "python3")), "Hello from Python, you said: world"),
         new("node", Bases(("BASE_IMAGE", "nodejs")), "Hello from Node.js, you said: world"),
-        new("node-http-fwatchdog", Bases(("BASE_IMAGE", "nodejs")), "Hello from Node.js, you said: world", ServesHttp: true),
-        new("python3-http-fwatchdog", Bases(("BASE_IMAGE", "python3")), "Hello from Python, you said: world", ServesHttp: true),
-        new("csharp-http-fwatchdog", Bases(("BASE_IMAGE", "debian-slim"), ("SDK_IMAGE", "dotnet-sdk")), "Hello from C#, you said: world",
-            ServesHttp: true),
+        new("node-http-fwatchdog", Bases(("BASE_IMAGE", "nodejs")), "Hello from Node.js, you said: world"),
+        new("python3-http-fwatchdog", Bases(("BASE_IMAGE", "python3")), "Hello from Python, you said: world"),
+        new("csharp-http-fwatchdog", Bases(("BASE_IMAGE", "debian-slim"), ("SDK_IMAGE", "dotnet-sdk")), "Hello from C#, you said: world"),
     ];
 
     /// <summary>What every template's sample handler is sent; see <see cref="ExpectedReply"/>.</summary>
@@ -32,6 +30,16 @@ public sealed record Template(string Name, IReadOnlyDictionary<string, string> B
     public static IEnumerable<object[]> HttpNames => All.Where(t => t.ServesHttp).Select(t => new object[] { t.Name });
 
     public string Folder => Path.Combine(Support.RepositoryPaths.Templates, Name);
+
+    /// <summary>An http-mode template: its image sets mode=http, and the watchdog starts its server once.</summary>
+    public bool ServesHttp
+    {
+        get
+        {
+            var dockerfile = Path.Combine(Folder, "Dockerfile");
+            return File.Exists(dockerfile) && File.ReadLines(dockerfile).Any(line => line.Trim() == "ENV mode=\"http\"");
+        }
+    }
 
     public Dictionary<string, string> BuildArgs(string watchdogImage) =>
         new(BaseImages) { ["WATCHDOG_IMAGE"] = watchdogImage };
