@@ -42,6 +42,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 });
 
 var app = builder.Build();
+app.Lifetime.ApplicationStopping.Register(() => Console.WriteLine("csharp-http-fwatchdog: SIGTERM, closing"));
 var handler = new FunctionHandler();
 app.Run(async context =>
 {

@@ -152,6 +152,7 @@ server.on("error", (error) => {
 });
 // The watchdog sends SIGTERM once its own requests have drained: close the idle connections and exit 0.
 process.on("SIGTERM", () => {
+  console.log("node-http-fwatchdog: SIGTERM, closing");
   server.close(() => process.exit(0));
   server.closeIdleConnections();
 });

@@ -115,6 +115,11 @@ class FunctionServer(http.server.ThreadingHTTPServer):
         self.server_name, self.server_port = self.server_address[:2]
 
 
+def stop(*_):
+    print("python3-http-fwatchdog: SIGTERM, closing", flush=True)
+    sys.exit(0)  # raised in serve_forever's thread, the main one: the server is closed below
+
+
 def main():
     url = os.getenv("upstream_url", "http://127.0.0.1:5000")
     upstream = urllib.parse.urlsplit(url)
@@ -131,7 +136,7 @@ def main():
     except OSError as error:
         sys.exit(f"Cannot listen on {upstream.netloc} (from upstream_url): {error.strerror}. Free that port or change upstream_url.")
     # The watchdog sends SIGTERM once its own requests have drained.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, stop)
     print(f"python3-http-fwatchdog listening on {upstream.netloc}", flush=True)
     try:
         server.serve_forever()
