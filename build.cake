@@ -1,5 +1,6 @@
 // One entry point for building, testing, publishing, benchmarking and packaging fwatchdog.
-// ./build.sh --target=<Build|Publish|UnitTest|BlackBoxTest|OperationsTest|IntegrationTest|Bench|DockerImage|Test>
+// ./build.sh --target=<Build|Publish|Lint|UnitTest|BlackBoxTest|BlackBoxTestArm64|OperationsTest|IntegrationTest|Bench|DockerImage|Test>
+// Publish takes --arch=amd64 (default) or --arch=arm64.
 
 var target = Argument("target", "Build");
 var configuration = Argument("configuration", "Release");
@@ -8,6 +9,15 @@ var benchDuration = Argument("bench-duration", EnvironmentVariable("BENCH_DURATI
 var root = MakeAbsolute(Directory("."));
 var artifacts = root.Combine("artifacts");
 var binary = artifacts.CombineWithFilePath("fwatchdog");
+
+// Architectures as Docker names them (TARGETARCH), each with its .NET RID. Every binary is also
+// written to artifacts/linux-<arch>/fwatchdog, the path release tooling and per-arch images use.
+var runtimeIds = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["amd64"] = "linux-x64", ["arm64"] = "linux-arm64" };
+var arch = Argument("arch", "amd64").ToLowerInvariant() switch { "x64" or "x86_64" => "amd64", "aarch64" => "arm64", var a => a };
+if (!runtimeIds.ContainsKey(arch))
+    throw new Exception($"--arch={arch} is not supported: use --arch=amd64 or --arch=arm64.");
+FilePath BinaryFor(string architecture) => artifacts.Combine($"linux-{architecture}").CombineWithFilePath("fwatchdog");
+var arm64Binary = BinaryFor("arm64");
 
 void Run(string command, params string[] arguments)
 {
@@ -19,10 +29,11 @@ void Run(string command, params string[] arguments)
         throw new Exception($"{command} {string.Join(" ", arguments)} failed with exit code {exitCode}");
 }
 
-void TestProject(string project, IDictionary<string, string> environment = null)
+void TestProject(string project, IDictionary<string, string> environment = null, string filter = null)
 {
     var settings = new DotNetTestSettings {
         Configuration = configuration,
+        Filter = filter,
         Loggers = new[] { "console;verbosity=normal" },
         EnvironmentVariables = environment ?? new Dictionary<string, string>(),
     };
@@ -35,7 +46,7 @@ var withBinary = new Dictionary<string, string> { ["FWATCHDOG_BINARY"] = binary.
 // machine has none of them, so each must run after Prerequisites; TaskSetup below fails the build
 // at once when one is ordered before it, on any machine, tools present or not.
 var needsSystemTools = new HashSet<string>(StringComparer.OrdinalIgnoreCase) {
-    "Publish", "UnitTest", "BlackBoxTest", "OperationsTest", "DockerImage", "IntegrationTest", "Bench", "Test",
+    "Publish", "PublishArm64", "Lint", "UnitTest", "BlackBoxTest", "BlackBoxTestArm64", "OperationsTest", "DockerImage", "IntegrationTest", "Bench", "Test",
 };
 var prerequisitesRan = false;
 TaskSetup(context =>
@@ -57,34 +68,69 @@ Task("Build")
     .Does(() => DotNetBuild("Watchdog.sln", new DotNetBuildSettings { Configuration = configuration }));
 
 Task("Publish")
-    .Description("Native AOT, statically linked: artifacts/fwatchdog")
+    .Description("Native AOT, statically linked, stripped: artifacts/linux-<arch>/fwatchdog (--arch=amd64|arm64); amd64 also artifacts/fwatchdog")
     .IsDependentOn("Prerequisites")
-    .Does(() =>
+    .Does(() => PublishBinary(arch));
+
+Task("PublishArm64")
+    .Description("artifacts/linux-arm64/fwatchdog, cross-compiled and linked for aarch64")
+    .IsDependentOn("Prerequisites")
+    .Does(() => PublishBinary("arm64"));
+
+void PublishBinary(string architecture)
 {
-    var output = artifacts.Combine("publish");
+    var runtimeId = runtimeIds[architecture];
+    var output = artifacts.Combine("publish").Combine(runtimeId);
+    // The cross-link settings for linux-arm64 live in Fwatchdog.csproj, conditioned on the RID.
     DotNetPublish("watchdog/src/Fwatchdog/Fwatchdog.csproj", new DotNetPublishSettings {
         Configuration = "Release",
+        Runtime = runtimeId,
         OutputDirectory = output,
         MSBuildSettings = new DotNetMSBuildSettings()
             .WithProperty("PublishAot", "true")
+            .WithProperty("Version", ReleaseVersion())
             .WithProperty("SourceRevisionId", GitCommit()),
     });
-    // Copy, then rename over the old binary: a running watchdog (a test, a benchmark) keeps its inode,
-    // where overwriting in place would fail with "Text file busy".
-    var staged = artifacts.CombineWithFilePath("fwatchdog.new");
-    CopyFile(output.CombineWithFilePath("fwatchdog"), staged);
-    System.IO.File.Move(staged.FullPath, binary.FullPath, overwrite: true);
-    Information($"Published {binary} ({new FileInfo(binary.FullPath).Length / 1024} KiB)");
-});
+    var published = output.CombineWithFilePath("fwatchdog");
+    ReplaceBinary(published, BinaryFor(architecture));
+    if (architecture == "amd64")
+        ReplaceBinary(published, binary); // the path tests, images and benchmarks have always used
+    Information($"Published {BinaryFor(architecture)} ({new FileInfo(published.FullPath).Length / 1024} KiB, {runtimeId})");
+}
 
-string GitCommit()
+// Copy, then rename over the old binary: a running watchdog (a test, a benchmark) keeps its inode,
+// where overwriting in place would fail with "Text file busy".
+void ReplaceBinary(FilePath source, FilePath destination)
+{
+    EnsureDirectoryExists(destination.GetDirectory());
+    var staged = destination.AppendExtension("new");
+    CopyFile(source, staged);
+    System.IO.File.Move(staged.FullPath, destination.FullPath, overwrite: true);
+}
+
+// The full commit, as the Go watchdog prints it and the image's revision label carries it.
+string GitCommit() => FirstLineOf("git", "rev-parse HEAD") ?? "unknown";
+
+// The version of this checkout from its git tag: one source for the binary, the image and the release.
+string ReleaseVersion() => FirstLineOf("bash", "scripts/version.sh") ?? "0.0.0-dev";
+
+// The first line a command prints, or null when it fails or cannot start (no git in a source tarball).
+string FirstLineOf(string command, string arguments)
 {
     try {
         IEnumerable<string> output;
-        var exitCode = StartProcess("git", new ProcessSettings { Arguments = "rev-parse --short HEAD", RedirectStandardOutput = true }, out output);
-        return exitCode == 0 ? output.FirstOrDefault() ?? "unknown" : "unknown";
-    } catch { return "unknown"; }
+        var exitCode = StartProcess(command, new ProcessSettings { Arguments = arguments, WorkingDirectory = root, RedirectStandardOutput = true }, out output);
+        return exitCode == 0 ? output.FirstOrDefault() : null;
+    } catch (Exception e) {
+        Warning($"{command} {arguments} could not run: {e.Message}");
+        return null;
+    }
 }
+
+Task("Lint")
+    .Description("shellcheck over every shell script in the repository (scripts/lint-shell.sh).")
+    .IsDependentOn("Prerequisites")
+    .Does(() => Run("bash", "scripts/lint-shell.sh"));
 
 Task("UnitTest")
     .IsDependentOn("Prerequisites")
@@ -95,6 +141,19 @@ Task("BlackBoxTest")
     .IsDependentOn("Prerequisites")
     .IsDependentOn("Publish")
     .Does(() => TestProject("watchdog/tests/Fwatchdog.BlackBox.Tests/Fwatchdog.BlackBox.Tests.csproj", withBinary));
+
+Task("BlackBoxTestArm64")
+    .Description("The black-box tests marked Subset=Emulated against the linux-arm64 binary, under qemu-aarch64-static on other hosts.")
+    .IsDependentOn("Prerequisites")
+    .IsDependentOn("PublishArm64")
+    .Does(() =>
+{
+    var native = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64;
+    TestProject("watchdog/tests/Fwatchdog.BlackBox.Tests/Fwatchdog.BlackBox.Tests.csproj", new Dictionary<string, string> {
+        ["FWATCHDOG_BINARY"] = arm64Binary.FullPath,
+        ["FWATCHDOG_BINARY_LAUNCHER"] = native ? "" : "qemu-aarch64-static",
+    }, filter: "Subset=Emulated");
+});
 
 Task("OperationsTest")
     .IsDependentOn("Prerequisites")
@@ -118,10 +177,12 @@ Task("Bench")
     .Does(() => Run("bash", "bench/run.sh", benchDuration));
 
 Task("Test")
-    .Description("Every test: unit, black-box, operations, container integration, and a short benchmark run.")
+    .Description("Every test: shell lint, unit, black-box, operations, container integration, and a short benchmark run.")
     .IsDependentOn("Prerequisites")
+    .IsDependentOn("Lint")
     .IsDependentOn("UnitTest")
     .IsDependentOn("BlackBoxTest")
+    .IsDependentOn("BlackBoxTestArm64")
     .IsDependentOn("OperationsTest")
     .IsDependentOn("IntegrationTest")
     .Does(() => Run("bash", "bench/run.sh", "2"));

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 WIDTH, PANEL_HEIGHT = 920, 250
 LEFT, RIGHT, TOP = 70, 20, 60
-COLORS = {"fwatchdog": "#2b6cb0", "compare": "#c05621"}
+COLORS = {"fwatchdog": "#2b6cb0", "compare": "#c05621", "direct": "#718096", "nginx": "#2f855a"}
 MEMORY_AXIS_CAP_MIB = 100
 
 
@@ -104,7 +104,8 @@ def main():
     meta, ceiling, wds = report["meta"], report["ceiling"], report["watchdogs"]
     labels = list(wds) or ["fwatchdog"]
 
-    svg = Svg(WIDTH, TOP + 3 * PANEL_HEIGHT)
+    http = report.get("http") or {}
+    svg = Svg(WIDTH, TOP + (4 if http else 3) * PANEL_HEIGHT)
     svg.text(LEFT, 24, "fwatchdog benchmark", size=18, weight="bold")
     svg.text(LEFT, 44, f"{meta.get('date')}  commit {meta.get('commit')}  {meta.get('cores')} cores  "
                        f"wrk {meta.get('duration_s')} s per run"
@@ -154,6 +155,18 @@ def main():
     stream_size = meta.get("stream_bytes", 0) / (1024 * 1024)
     bar_panel(svg, TOP + 2 * PANEL_HEIGHT, f"Peak RSS, MiB (red: target; streams of {stream_size:,.0f} MiB)", memory, labels,
               min(biggest * 1.15, MEMORY_AXIS_CAP_MIB), "MiB", [])
+
+    if http:  # mode=http: the same upstream directly, through fwatchdog, through nginx
+        ways = ("direct", "fwatchdog", "nginx")
+        rates = {w: http.get(w, {}).get("ok_per_second") for w in ways}
+        p99s = {w: ms(http.get(w, {}).get("p99_us")) for w in ways}
+        direct = rates.get("direct")
+        bar_panel(svg, TOP + 3 * PANEL_HEIGHT,
+                  "mode=http, 64 conns, req/s (dashed: 0.40x direct)",
+                  [("req/s", rates, None)], list(ways), max([v for v in rates.values() if v] + [1]) * 1.15, "req/s",
+                  [(0.40 * direct if direct else None, "0.40x direct", "5,4", False)])
+        svg.text(WIDTH - RIGHT, TOP + 3 * PANEL_HEIGHT + 15,
+                 "p99: " + ", ".join(f"{w} {p99s[w]:.1f} ms" for w in ways if p99s[w] is not None), anchor="end", size=11)
 
     with open(output, "w", encoding="utf-8") as f:
         f.write(svg.render())

@@ -1,10 +1,13 @@
--- wrk script: POST a small text body (BENCH_BODY_BYTES, default 64) to the function, and at the
--- end print one machine-readable line, so run.sh does not have to parse wrk's human units.
+-- wrk script: POST a small text body (BENCH_BODY_BYTES, default 64) to the function — or a plain
+-- GET with BENCH_METHOD=GET — and at the end print one machine-readable line, so run.sh does not
+-- have to parse wrk's human units.
 local size = tonumber(os.getenv("BENCH_BODY_BYTES") or "64")
 
-wrk.method = "POST"
-wrk.body = string.rep("x", size)
-wrk.headers["Content-Type"] = "text/plain"
+if os.getenv("BENCH_METHOD") ~= "GET" then
+  wrk.method = "POST"
+  wrk.body = string.rep("x", size)
+  wrk.headers["Content-Type"] = "text/plain"
+end
 
 function done(summary, latency, requests)
   local e = summary.errors

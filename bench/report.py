@@ -77,7 +77,51 @@ def derive(tree):
             if run.get("requests") and "cpu_seconds" in run:
                 run["cpu_us_per_request"] = run["cpu_seconds"] * 1e6 / run["requests"]
         wd["targets"] = targets_for(wd, best, ceiling["single_spawn_p50_ms"], tree["meta"])
-    return {"meta": tree.get("meta", {}), "ceiling": ceiling, "watchdogs": watchdogs}
+    http = derive_http(tree.get("http", {}))
+    if "fwatchdog" in watchdogs and http:
+        watchdogs["fwatchdog"]["targets"] += http_targets(http)
+    return {"meta": tree.get("meta", {}), "ceiling": ceiling, "watchdogs": watchdogs, "http": http}
+
+
+HTTP_TARGETS = ("direct", "fwatchdog", "nginx")  # the upstream alone, and the two proxies in front of it
+
+
+def derive_http(http):
+    """mode=http: req/s of each way to the upstream, and the proxies' ratio to the direct rate."""
+    for key in HTTP_TARGETS:
+        run = http.get(key)
+        if not run or not run.get("duration_us"):
+            continue
+        run["ok_per_second"] = (run["requests"] - run["status_errors"]) / (run["duration_us"] / 1e6)
+    direct = http.get("direct", {}).get("ok_per_second")
+    for key in ("fwatchdog", "nginx"):
+        run = http.get(key, {})
+        if run.get("ok_per_second") and direct:
+            run["ratio_to_direct"] = run["ok_per_second"] / direct
+    wd = http.get("fwatchdog", {})
+    if wd.get("requests") and "cpu_seconds" in wd:
+        wd["cpu_us_per_request"] = wd["cpu_seconds"] * 1e6 / wd["requests"]
+    return http
+
+
+def http_targets(http):
+    def target(name, value, limit, at_most=True, unit=""):
+        ok = None if value is None or limit is None else (value <= limit if at_most else value >= limit)
+        return {"name": name, "value": value, "limit": limit, "at_most": at_most, "unit": unit, "pass": ok}
+
+    wd, direct, download = http.get("fwatchdog", {}), http.get("direct", {}), http.get("download", {})
+    direct_p99 = us_to_ms(direct.get("p99_us"))
+    peak = download.get("peak_rss_kib")
+    entry = target("mode=http download peak RSS", peak / 1024 if peak else None, 64, unit="MiB")
+    if download.get("status") != 200 or download.get("bytes") != download.get("bytes_expected", download.get("bytes")):
+        entry["pass"] = False
+    return [
+        target("mode=http req/s x direct, 64 conns", wd.get("ratio_to_direct"), 0.40, at_most=False),
+        target("mode=http p99, 64 conns", us_to_ms(wd.get("p99_us")), 2 * direct_p99 if direct_p99 else None, unit="ms"),
+        target("mode=http peak RSS, 64 conns", wd.get("peak_rss_kib") / 1024 if wd.get("peak_rss_kib") else None, 32, unit="MiB"),
+        entry,
+        target("mode=http first flushed chunk", http.get("first_chunk", {}).get("fwatchdog", {}).get("median_ms"), 100, unit="ms"),
+    ]
 
 
 def targets_for(wd, ceiling, spawn_ms, meta):
@@ -233,6 +277,40 @@ def rows_for(report):
         yield with_target(label, f"stream {label}", render)
 
 
+def http_rows(report):
+    """mode=http rows: (section,) or (metric, text, target, verdict), all in the fwatchdog column."""
+    http = report.get("http") or {}
+    if not http:
+        return
+    targets = {t["name"]: t for t in report["watchdogs"].get("fwatchdog", {}).get("targets", [])}
+    meta = report["meta"]
+    yield (f"mode=http: nginx `return 200` upstream, wrk GET, 64 conns, {meta.get('duration_s')} s per run",)
+
+    def row(metric, text, name=None):
+        entry = targets.get(name) if name else None
+        return (metric, text, limit_text(entry) if entry else "", verdict(entry) if entry else "")
+
+    for key, label in (("direct", "upstream directly"), ("fwatchdog", "through fwatchdog mode=http"), ("nginx", "through nginx (reference proxy)")):
+        run = http.get(key, {})
+        ratio = f" (x{num(run.get('ratio_to_direct'))} direct)" if run.get("ratio_to_direct") else ""
+        yield row(f"{label}: req/s", f"{num(run.get('ok_per_second'))}{ratio}", "mode=http req/s x direct, 64 conns" if key == "fwatchdog" else None)
+        yield row(f"{label}: p50 / p99", f"{num(us_to_ms(run.get('p50_us')))} / {num(us_to_ms(run.get('p99_us')))} ms",
+                  "mode=http p99, 64 conns" if key == "fwatchdog" else None)
+    wd = http.get("fwatchdog", {})
+    yield row("fwatchdog CPU per proxied request", f"{num(wd.get('cpu_us_per_request'))} us")
+    peak = wd.get("peak_rss_kib")
+    yield row("fwatchdog peak RSS during the runs", f"{num(peak / 1024 if peak else None)} MiB", "mode=http peak RSS, 64 conns")
+    download = http.get("download", {})
+    dl_peak = download.get("peak_rss_kib")
+    yield row(f"{(download.get('bytes') or 0) // MIB} MiB download through fwatchdog: peak RSS, time",
+              f"{num(dl_peak / 1024 if dl_peak else None)} MiB, {num(download.get('seconds'))} s (HTTP {download.get('status', '-')})",
+              "mode=http download peak RSS")
+    first = http.get("first_chunk", {})
+    yield row("first flushed chunk: direct / through fwatchdog (median of 5)",
+              f"{num(first.get('direct', {}).get('median_ms'))} / {num(first.get('fwatchdog', {}).get('median_ms'))} ms",
+              "mode=http first flushed chunk")
+
+
 def print_table(report):
     labels = list(report["watchdogs"]) or ["fwatchdog"]
     # The comparison column is headed by its binary's file name, so the table says what it was.
@@ -246,6 +324,8 @@ def print_table(report):
         else:
             metric, cells, target, result = row
             body.append([metric, *[cells.get(label, "") for label in labels], target, result])
+    for row in http_rows(report):
+        body.append(row if len(row) == 1 else [row[0], row[1], *[""] * (len(labels) - 1), row[2], row[3]])
     widths = [max(len(str(r[i])) for r in [headers] + [r for r in body if len(r) > 1]) for i in range(len(headers))]
 
     def line(cells):

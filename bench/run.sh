@@ -63,6 +63,7 @@ stop_process() { # pid: SIGTERM, up to 5 s to drain, then SIGKILL; always reaped
   wait "$pid" 2>/dev/null || true
 }
 
+# shellcheck disable=SC2317 # shellcheck 0.9 does not see that the EXIT trap below calls it
 cleanup() {
   local pid
   for pid in "${started_pids[@]}"; do stop_process "$pid"; done
@@ -221,7 +222,8 @@ measure_first_response() { # label binary
 # measure_stream label name mode direction: "in" POSTs stream_bytes of zeros to sha512sum and checks
 # the digest; "out" has the function write stream_bytes of zeros and checks every byte came back.
 measure_stream() {
-  local label=$1 name=$2 mode=$3 direction=$4 key="wd.$label.stream.$2" fprocess check status seconds
+  local label=$1 name=$2 mode=$3 direction=$4 fprocess check status seconds
+  local key="wd.$label.stream.$name"
   echo "bench: $label, $name ($((stream_bytes / 1024 / 1024)) MiB)" >&2
   if [[ $direction == in ]]; then fprocess=sha512sum; else fprocess="head -c $stream_bytes /dev/zero"; fi
   if ! start_watchdog "$binary_under_test" "$label-$name" "$fprocess" mode="$mode"; then
@@ -267,6 +269,101 @@ measure_watchdog() { # label original-path snapshot
   measure_stream "$label" streaming_out streaming out
 }
 
+# --- mode=http: the proxy hop -----------------------------------------------------------------------
+# One nginx `return 200` server is the upstream (it must serve >= 40,000 req/s directly here, or the
+# ratio flatters the proxy). It is started by the watchdog itself as fprocess, and measured three
+# ways in one run: directly, through fwatchdog mode=http, and through nginx as a reverse proxy (one
+# worker, keep-alive upstream pool) as the reference for what a proxy hop costs on these cores.
+nginx_config() { # file prefix-dir: the shared part of both nginx configurations, then the server block
+  local file=$1 prefix=$2
+  mkdir -p "$prefix"
+  cat >"$file" <<NGINX
+worker_processes 1;
+daemon off;
+pid $prefix/nginx.pid;
+error_log $prefix/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  client_body_temp_path $prefix; proxy_temp_path $prefix; fastcgi_temp_path $prefix;
+  uwsgi_temp_path $prefix; scgi_temp_path $prefix;
+NGINX
+}
+
+measure_http_mode() { # binary
+  local binary=$1 up_port proxy_port chunk_port nginx_pid ticks_before line download_bytes
+  command -v nginx >/dev/null || apt_install nginx-light
+  read -r up_port proxy_port < <(two_free_ports)
+  chunk_port=$("$tools/free_port")
+  download_bytes=$(( short_mode ? 64 * 1024 * 1024 : 384 * 1024 * 1024 ))
+  record http.download.bytes_expected "$download_bytes"
+  # Worker processes may run as nobody: the files they serve must be world-readable.
+  chmod 755 "$work"
+  truncate -s "$download_bytes" "$work/download.bin" && chmod 644 "$work/download.bin"
+
+  nginx_config "$work/upstream.conf" "$work/nginx-upstream"
+  cat >>"$work/upstream.conf" <<NGINX
+  server {
+    listen 127.0.0.1:$up_port;
+    location / { return 200 "ok\n"; }
+    location = /download { alias $work/download.bin; default_type application/octet-stream; }
+  }
+}
+NGINX
+  nginx_config "$work/proxy.conf" "$work/nginx-proxy"
+  cat >>"$work/proxy.conf" <<NGINX
+  upstream function { server 127.0.0.1:$up_port; keepalive 64; }
+  server {
+    listen 127.0.0.1:$proxy_port;
+    location / { proxy_pass http://function; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGINX
+
+  if ! start_watchdog "$binary" http-mode "nginx -c $work/upstream.conf -p $work/nginx-upstream" \
+    mode=http upstream_url="http://127.0.0.1:$up_port"; then
+    record http.error "fwatchdog mode=http did not start"; return 1
+  fi
+  nginx -c "$work/proxy.conf" -p "$work/nginx-proxy" >"$logs/nginx-proxy.log" 2>&1 &
+  nginx_pid=$!
+  started_pids+=("$nginx_pid")
+  for _ in $(seq 1 100); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$proxy_port/" && break; sleep 0.05; done
+
+  echo "bench: mode=http, wrk warm-up 1s" >&2
+  BENCH_METHOD=GET wrk -t2 -c64 -d1s -s "$bench/post.lua" "http://127.0.0.1:$wd_port/" >"$logs/http-warmup.wrk.txt" 2>&1 || true
+  reset_peak_rss "$wd_pid" || true
+  local target port
+  for target in direct fwatchdog nginx; do
+    case $target in direct) port=$up_port ;; fwatchdog) port=$wd_port ;; nginx) port=$proxy_port ;; esac
+    echo "bench: mode=http, $target, wrk GET 64 connections, ${duration}s" >&2
+    ticks_before=$(cpu_ticks "$wd_pid")
+    line=$(BENCH_METHOD=GET wrk -t2 -c64 -d"${duration}s" --timeout 10s --latency -s "$bench/post.lua" \
+      "http://127.0.0.1:$port/" 2>&1 | tee "$logs/http-$target.wrk.txt" | grep '^WRK_RESULT' | sed 's/^WRK_RESULT //') || line=''
+    record_pairs "http.$target" "$line"
+    [[ $target == fwatchdog ]] && record http.fwatchdog.cpu_seconds \
+      "$(awk -v a="$ticks_before" -v b="$(cpu_ticks "$wd_pid")" -v hz="$clock_ticks_per_second" 'BEGIN { print (b - a) / hz }')"
+  done
+  record http.fwatchdog.peak_rss_kib "$(rss_kib "$wd_pid" VmHWM)"
+  stop_process "$nginx_pid"
+
+  echo "bench: mode=http, $((download_bytes / 1024 / 1024)) MiB download" >&2
+  reset_peak_rss "$wd_pid" || true
+  line=$(curl -sS -o /dev/null --max-time 600 -w 'status=%{http_code} bytes=%{size_download} seconds=%{time_total}' \
+    "http://127.0.0.1:$wd_port/download" 2>"$logs/http-download.curl.txt") || true
+  record_pairs http.download "$line"
+  record http.download.peak_rss_kib "$(rss_kib "$wd_pid" VmHWM)"
+  stop_watchdog
+
+  echo "bench: mode=http, first flushed chunk" >&2
+  if start_watchdog "$binary" http-first-chunk "$python $bench/first_chunk.py serve $chunk_port" mode=http \
+    upstream_url="http://127.0.0.1:$chunk_port"; then
+    record_pairs http.first_chunk.direct "$("$python" "$bench/first_chunk.py" measure "$chunk_port" 5 || true)"
+    record_pairs http.first_chunk.fwatchdog "$("$python" "$bench/first_chunk.py" measure "$wd_port" 5 || true)"
+    stop_watchdog
+  fi
+}
+
 # --- run -----------------------------------------------------------------------------------------
 started_at=$(date +%s)
 record meta.date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -286,6 +383,7 @@ record meta.loadavg_start "$(cut -d' ' -f1 /proc/loadavg)"
 measure_ceiling before
 exit_code=0
 measure_watchdog fwatchdog "$binary" "$binary_snapshot" || exit_code=1
+measure_http_mode "$binary_snapshot" || exit_code=1
 if [[ -n $compare_binary ]]; then
   if [[ -x $compare_binary ]]; then measure_watchdog compare "$compare_binary" "$compare_snapshot" || true
   else echo "bench: FWATCHDOG_COMPARE_BINARY=$compare_binary is not executable; skipped" >&2; fi

@@ -12,13 +12,19 @@ binary=${FWATCHDOG_BINARY:-$repo/artifacts/fwatchdog}
 
 context=$(mktemp -d "${TMPDIR:-/tmp}/fwatchdog-image.XXXXXX")
 trap 'rm -rf "$context"' EXIT
-mkdir "$context/artifacts"
-cp "$binary" "$context/artifacts/fwatchdog"
-chmod 0755 "$context/artifacts/fwatchdog"
+# The host's architecture, as Docker names it: fwatchdog:dev is always the host's image.
+case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) echo "build-image: unsupported machine $(uname -m)" >&2; exit 1 ;; esac
+mkdir -p "$context/artifacts/linux-$arch"
+cp "$binary" "$context/artifacts/linux-$arch/fwatchdog"
+chmod 0755 "$context/artifacts/linux-$arch/fwatchdog"
 
 previous=$("$docker_cli" image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
 # The classic builder keeps the build to the stages up to --target, the only way to skip the SDK.
-DOCKER_BUILDKIT=0 "$docker_cli" build --quiet --target prebuilt -f "$repo/docker/Dockerfile" -t "$tag" "$context" >/dev/null
+# Labelled with this checkout's version and commit, as the binary Publish stamped them.
+DOCKER_BUILDKIT=0 "$docker_cli" build --quiet --target prebuilt -f "$repo/docker/Dockerfile" \
+  --build-arg TARGETARCH="$arch" \
+  --build-arg VERSION="$("$repo/scripts/version.sh")" --build-arg REVISION="$(git -C "$repo" rev-parse HEAD)" \
+  -t "$tag" "$context" >/dev/null
 # The image this tag named before (an older binary) is left untagged: remove it unless in use.
 current=$("$docker_cli" image inspect --format '{{.Id}}' "$tag")
 if [[ -n "$previous" && "$previous" != "$current" ]]; then "$docker_cli" rmi "$previous" >/dev/null 2>&1 || true; fi

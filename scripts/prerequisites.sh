@@ -9,6 +9,8 @@ packages=(
   wrk nginx-light prometheus                                # bench load, proxy reference, promtool
   docker.io busybox-static debootstrap                      # container tests and their base images
   shellcheck curl procps util-linux
+  libicu72                                                  # the .NET SDK's globalization (bare Debian 12 images lack it)
+  python3                                                   # bench report/chart, mode=http test and bench upstreams
 )
 missing=()
 for p in "${packages[@]}"; do

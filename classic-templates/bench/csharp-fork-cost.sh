@@ -2,7 +2,7 @@
 # What one request costs the csharp template's handler when the watchdog forks it, compiled two
 # ways from the same source: Native AOT (what the template ships) and an ordinary JIT-started
 # build (framework-dependent, the runtime starts and compiles on every fork).
-# Prints a Markdown table for template/csharp/README.md.
+# Prints a Markdown table for template/csharp-fwatchdog/README.md.
 # Usage: classic-templates/bench/csharp-fork-cost.sh [REQUESTS]   (needs artifacts/fwatchdog, curl)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,7 +16,7 @@ watchdog_pid=
 cleanup() { [[ -n "$watchdog_pid" ]] && kill "$watchdog_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-cp -r "$repo/classic-templates/template/csharp" "$work/src"
+cp -r "$repo/classic-templates/template/csharp-fwatchdog" "$work/src"
 echo '<Project />' >"$work/src/Directory.Build.props" # keep this repository's props out
 dotnet publish "$work/src/App.csproj" -c Release -o "$work/aot" >"$work/aot.log" 2>&1 || { cat "$work/aot.log"; exit 1; }
 # The same program as an ordinary framework-dependent app: no AOT, the JIT compiles at start-up.

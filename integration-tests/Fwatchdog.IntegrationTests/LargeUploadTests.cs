@@ -14,7 +14,7 @@ public sealed class LargeUploadTests(DockerEnvironment environment)
     [Fact]
     public async Task One_GiB_upload_is_hashed_by_sha512sum_in_a_container_limited_to_64_MiB()
     {
-        await using var container = await environment.StartListeningAsync(Template.Named("dockerfile"), new Dictionary<string, string>
+        await using var container = await environment.StartListeningAsync(Template.Dockerfile, new Dictionary<string, string>
         {
             ["fprocess"] = "sha512sum",
             ["read_timeout"] = "300s",

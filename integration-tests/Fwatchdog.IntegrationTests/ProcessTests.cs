@@ -15,7 +15,7 @@ public sealed class ProcessTests(DockerEnvironment environment)
     [Fact]
     public async Task Exec_timeout_kills_the_function_and_everything_it_started()
     {
-        await using var container = await environment.StartListeningAsync(Template.Named("dockerfile"), new Dictionary<string, string>
+        await using var container = await environment.StartListeningAsync(Template.Dockerfile, new Dictionary<string, string>
         {
             // The background sleep is a grandchild: killing only the direct child would leave it.
             ["fprocess"] = "sh -c \"sleep 60 & sleep 60\"",
@@ -34,7 +34,7 @@ public sealed class ProcessTests(DockerEnvironment environment)
     [Fact]
     public async Task Orphans_of_the_function_are_reaped_by_the_watchdog_as_pid_1()
     {
-        await using var container = await environment.StartListeningAsync(Template.Named("dockerfile"), new Dictionary<string, string>
+        await using var container = await environment.StartListeningAsync(Template.Dockerfile, new Dictionary<string, string>
         {
             // Each request leaves one orphan that outlives it and ends on its own, when only PID 1
             // can reap it. The subshell exits at once, so its child is re-parented to PID 1;

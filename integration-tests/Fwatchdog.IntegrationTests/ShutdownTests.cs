@@ -10,7 +10,7 @@ public sealed class ShutdownTests(DockerEnvironment environment)
     [Fact]
     public async Task Docker_stop_drains_the_request_in_flight_before_the_container_exits()
     {
-        await using var container = await environment.StartListeningAsync(Template.Named("dockerfile"), new Dictionary<string, string>
+        await using var container = await environment.StartListeningAsync(Template.Dockerfile, new Dictionary<string, string>
         {
             ["fprocess"] = "sh -c \"sleep 3; echo drained\"",
             // After SIGTERM the watchdog keeps accepting for healthcheck_interval, then drains.

@@ -6,7 +6,7 @@ using Fwatchdog.Testing;
 
 namespace Fwatchdog.IntegrationTests;
 
-/// <summary>Each classic template, built as faas-cli would build it, serves its sample handler.</summary>
+/// <summary>Each template, made by faas-cli new and built as faas-cli build does, serves its sample handler.</summary>
 [Collection(DockerCollection.Name)]
 public sealed class TemplateTests(DockerEnvironment environment)
 {
@@ -20,7 +20,7 @@ public sealed class TemplateTests(DockerEnvironment environment)
         using var response = await container.Http.PostAsync("", new StringContent(Template.SampleRequest));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(template.ExpectedReply, await response.Content.ReadAsStringAsync());
+        Assert.Contains(Template.SampleRequest, await response.Content.ReadAsStringAsync());
     }
 
     [Theory]

@@ -33,6 +33,18 @@ public sealed class WatchdogImageTests(DockerEnvironment environment)
     }
 
     [Fact]
+    public async Task Dev_image_is_labelled_with_the_version_and_commit_of_this_checkout()
+    {
+        var labels = (await environment.Docker.Images.InspectImageAsync(DockerEnvironment.WatchdogImage)).Config.Labels;
+        var (_, version) = await ToolProcess.RunAsync(Path.Combine(RepositoryPaths.Root, "scripts", "version.sh"), [], TimeSpan.FromSeconds(30));
+        var (_, commit) = await ToolProcess.RunAsync("git", ["rev-parse", "HEAD"], TimeSpan.FromSeconds(30), workingDirectory: RepositoryPaths.Root);
+
+        Assert.Equal(version.Trim(), labels["org.opencontainers.image.version"]);
+        Assert.Equal(commit.Trim(), labels["org.opencontainers.image.revision"]);
+        Assert.StartsWith("https://", labels["org.opencontainers.image.source"]);
+    }
+
+    [Fact]
     public async Task Default_build_compiles_the_watchdog_in_the_sdk_image()
     {
         // The API's classic builder also runs the `prebuilt` stage, which wants this file; a
@@ -40,7 +52,7 @@ public sealed class WatchdogImageTests(DockerEnvironment environment)
         var placeholder = Encoding.ASCII.GetBytes("placeholder, not a program\n");
         var image = await environment.BuildAsync("watchdog-from-source",
             () => BuildContext.Of(RepositoryPaths.Root, ["docker/Dockerfile", "Directory.Build.props", "watchdog/src"],
-                new Dictionary<string, byte[]> { ["artifacts/fwatchdog"] = placeholder }),
+                new Dictionary<string, byte[]> { ["artifacts/linux-amd64/fwatchdog"] = placeholder }),
             "docker/Dockerfile",
             new Dictionary<string, string> { ["SDK_IMAGE"] = "fwatchdog-local/dotnet-sdk:latest" });
 

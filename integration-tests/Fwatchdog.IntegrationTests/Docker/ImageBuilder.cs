@@ -16,6 +16,19 @@ public sealed class ImageBuilder(DockerClient docker)
 
     public const string Label = "fwatchdog.integration-test";
 
+    /// <summary>
+    /// The label's value on everything a run creates: the test process's PID, so that a run starting
+    /// while another is still going (several worktrees share one engine) leaves that run's images
+    /// and containers alone.
+    /// </summary>
+    public static readonly string Owner = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Whether a labelled object belongs to a run that has ended (or to one from before owners were recorded, an hour on).</summary>
+    public static bool IsLeftover(IDictionary<string, string>? labels, DateTime created) =>
+        labels is not null && labels.TryGetValue(Label, out var owner) && int.TryParse(owner, out var pid)
+            ? !Directory.Exists($"/proc/{pid}")
+            : DateTime.UtcNow - created.ToUniversalTime() > TimeSpan.FromHours(1);
+
     public async Task BuildAsync(Func<Stream> context, string dockerfile, string tag, IDictionary<string, string> buildArgs,
         TimeSpan timeout)
     {
@@ -44,7 +57,7 @@ public sealed class ImageBuilder(DockerClient docker)
                         Dockerfile = dockerfile,
                         Tags = new List<string> { tag },
                         BuildArgs = buildArgs,
-                        Labels = new Dictionary<string, string> { [Label] = "true" },
+                        Labels = new Dictionary<string, string> { [Label] = Owner },
                         Remove = true,
                         ForceRemove = true,
                     },

@@ -12,7 +12,7 @@ public static class OneShotContainer
         {
             Image = image,
             Cmd = arguments,
-            Labels = new Dictionary<string, string> { [ImageBuilder.Label] = "true" },
+            Labels = new Dictionary<string, string> { [ImageBuilder.Label] = ImageBuilder.Owner },
             HostConfig = new HostConfig { NetworkMode = "host" },
         });
         try

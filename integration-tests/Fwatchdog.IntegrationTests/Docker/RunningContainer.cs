@@ -42,7 +42,7 @@ public sealed class RunningContainer : IAsyncDisposable
             Name = $"fwatchdog-it-{Guid.NewGuid():N}"[..24],
             Image = image,
             Env = variables.Select(v => $"{v.Key}={v.Value}").ToList(),
-            Labels = new Dictionary<string, string> { [ImageBuilder.Label] = "true" },
+            Labels = new Dictionary<string, string> { [ImageBuilder.Label] = ImageBuilder.Owner },
             HostConfig = new HostConfig
             {
                 NetworkMode = "host",

@@ -1,6 +1,7 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Fwatchdog.IntegrationTests.Docker;
+using Fwatchdog.IntegrationTests.FaasCli;
 using Fwatchdog.IntegrationTests.Support;
 using Fwatchdog.Testing;
 
@@ -8,9 +9,10 @@ namespace Fwatchdog.IntegrationTests.Fixtures;
 
 /// <summary>
 /// Shared by every test: the engine connection, the local base images, fwatchdog:dev made from
-/// the published binary by docker/build-image.sh, and each template's image, built once on first
-/// use. Everything this run created is removed when the collection ends, and what an earlier run
-/// that was killed left behind (found by label) is removed when it starts.
+/// the published binary by docker/build-image.sh, a faas-cli project folder with the repository's
+/// templates pulled into it, and each template's image, built the way faas-cli builds it once on
+/// first use. Everything this run created is removed when the collection ends, and what an earlier run
+/// that was killed left behind (found by label, its owner process gone) is removed when it starts.
 /// </summary>
 public sealed class DockerEnvironment : IAsyncLifetime
 {
@@ -23,10 +25,14 @@ public sealed class DockerEnvironment : IAsyncLifetime
 
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
     private readonly Dictionary<string, Task<string>> _templateImages = new();
+    private readonly TempDirectory _faasCliFolder = new("faas-cli");
     private ImageBuilder? _builder;
     private DockerClient? _docker;
 
     public DockerClient Docker => _docker ?? throw new InvalidOperationException("not initialised");
+
+    /// <summary>Where faas-cli would run: <c>template/</c> pulled from the repository, handlers, <c>build/</c>.</summary>
+    public FaasCliProject FaasCli { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -35,6 +41,8 @@ public sealed class DockerEnvironment : IAsyncLifetime
         await RemoveLeftoversAsync();
 
         var binary = WatchdogBinary.Path; // throws, naming the fix, when there is none
+        FaasCli = new FaasCliProject(_faasCliFolder.Path);
+        FaasCli.PullTemplates(RepositoryPaths.Root);
         await ScriptRunner.RunAsync("docker/base-images/build.sh", TimeSpan.FromMinutes(15));
         await ScriptRunner.RunAsync("docker/build-image.sh", TimeSpan.FromMinutes(2),
             new Dictionary<string, string> { ["FWATCHDOG_BINARY"] = binary }, [WatchdogImage]);
@@ -68,7 +76,14 @@ public sealed class DockerEnvironment : IAsyncLifetime
     {
         var variables = template.ContainerEnvironment();
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) variables[name] = value;
-        var container = await RunningContainer.StartAsync(Docker, await TemplateImageAsync(template), variables, memoryLimitBytes);
+        return await StartListeningAsync(await TemplateImageAsync(template), variables, memoryLimitBytes);
+    }
+
+    /// <summary>Starts a container of an image this run built and returns once its watchdog is listening.</summary>
+    public async Task<RunningContainer> StartListeningAsync(string image, IReadOnlyDictionary<string, string>? environment = null,
+        long? memoryLimitBytes = null)
+    {
+        var container = await RunningContainer.StartAsync(Docker, image, environment, memoryLimitBytes);
         try
         {
             await container.WaitUntilListeningAsync();
@@ -81,15 +96,29 @@ public sealed class DockerEnvironment : IAsyncLifetime
         }
     }
 
-    private Task<string> BuildTemplateAsync(Template template) =>
-        BuildAsync(template.Name, () => BuildContext.FromFolder(template.Folder), "Dockerfile", template.BuildArgs(WatchdogImage));
+    /// <summary>
+    /// <c>faas-cli new</c> a function of the template, lets <paramref name="editHandler"/> change its
+    /// handler folder (as a user would), then builds it as <c>faas-cli build</c> with
+    /// <c>lang: <paramref name="language"/></c> would (the template's name, or <c>dockerfile</c>).
+    /// </summary>
+    public Task<string> BuildFunctionAsync(string function, Template template, string language, Action<string>? editHandler = null)
+    {
+        var handler = FaasCli.New(function, template.Name);
+        editHandler?.Invoke(handler);
+        var context = FaasCli.CreateBuildContext(function, handler, language);
+        return BuildAsync(function, () => BuildContext.FromFolder(context), "Dockerfile", Template.BuildArgs(context, WatchdogImage));
+    }
+
+    private Task<string> BuildTemplateAsync(Template template) => BuildFunctionAsync(template.Name, template, template.Name);
 
     private async Task RemoveLeftoversAsync()
     {
         var labelled = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [ImageBuilder.Label] = true } };
-        foreach (var container in await Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = labelled }))
+        var containers = await Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = labelled });
+        foreach (var container in containers.Where(c => ImageBuilder.IsLeftover(c.Labels, c.Created)))
             await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
-        foreach (var image in await Docker.Images.ListImagesAsync(new ImagesListParameters { All = true, Filters = labelled }))
+        var images = await Docker.Images.ListImagesAsync(new ImagesListParameters { All = true, Filters = labelled });
+        foreach (var image in images.Where(i => ImageBuilder.IsLeftover(i.Labels, i.Created)))
         {
             try { await Docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true }); }
             catch (DockerImageNotFoundException) { } // went with an image removed before it
@@ -99,6 +128,7 @@ public sealed class DockerEnvironment : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _faasCliFolder.Dispose();
         if (_docker is null) return;
         if (_builder is not null) await _builder.RemoveAllAsync();
         _docker.Dispose();

@@ -1,35 +1,54 @@
+using System.Text.RegularExpressions;
+using Fwatchdog.IntegrationTests.Support;
 using Fwatchdog.Testing;
 
 namespace Fwatchdog.IntegrationTests.Fixtures;
 
 /// <summary>
-/// A classic template and how to build it here: registry base images are replaced by the local
-/// stand-ins docker/base-images/build.sh makes, the watchdog image by fwatchdog:dev.
+/// A template in the repository's <c>template/</c> folder (what <c>faas-cli template pull</c> reads),
+/// found by listing it, so a template added there is tested without touching this file. Its
+/// image is built here as faas-cli builds it (see FaasCliProject), with the registry images its
+/// Dockerfile starts FROM replaced by the local stand-ins docker/base-images/build.sh makes.
 /// </summary>
-public sealed record Template(string Name, IReadOnlyDictionary<string, string> BaseImages, string ExpectedReply)
+public sealed record Template(string Name)
 {
-    public static readonly IReadOnlyList<Template> All =
-    [
-        new("dockerfile", Bases(("BASE_IMAGE", "busybox")), "world"),
-        new("bash", Bases(("BASE_IMAGE", "debian-slim")), "Hello from bash, you said: world\n"),
-        new("csharp", Bases(("BASE_IMAGE", "debian-slim"), ("SDK_IMAGE", "dotnet-sdk")), "Hello from C#, you said: world"),
-        new("python3", Bases(("BASE_IMAGE", "python3")), "Hello from Python, you said: world"),
-        new("node", Bases(("BASE_IMAGE", "nodejs")), "Hello from Node.js, you said: world"),
-        new("node-http-fwatchdog", Bases(("BASE_IMAGE", "nodejs")), "Hello from Node.js, you said: world"),
-        new("python3-http-fwatchdog", Bases(("BASE_IMAGE", "python3")), "Hello from Python, you said: world"),
-        new("csharp-http-fwatchdog", Bases(("BASE_IMAGE", "debian-slim"), ("SDK_IMAGE", "dotnet-sdk")), "Hello from C#, you said: world"),
-    ];
+    /// <summary>Registry images the templates name, and the local stand-in for each.</summary>
+    private static readonly IReadOnlyDictionary<string, string> LocalStandIns = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["busybox:stable"] = "fwatchdog-local/busybox:latest",
+        ["debian:bookworm-slim"] = "fwatchdog-local/debian-slim:latest",
+        ["python:3-slim"] = "fwatchdog-local/python3:latest",
+        ["node:20-slim"] = "fwatchdog-local/nodejs:latest",
+        ["mcr.microsoft.com/dotnet/sdk:10.0"] = "fwatchdog-local/dotnet-sdk:latest",
+    };
 
-    /// <summary>What every template's sample handler is sent; see <see cref="ExpectedReply"/>.</summary>
+    private static readonly Regex ImageArgument = new(@"^ARG\s+(?<name>[A-Z_]*_IMAGE)=(?<image>\S+)\s*$", RegexOptions.Multiline);
+
+    /// <summary>The suffix that keeps our names apart from OpenFaaS's store templates (python3, node, ...).</summary>
+    public const string NameSuffix = "-fwatchdog";
+
+    /// <summary>What every template's sample handler is sent; its reply must contain it.</summary>
     public const string SampleRequest = "world";
 
-    public static Template Named(string name) => All.Single(t => t.Name == name);
+    public static IReadOnlyList<Template> All { get; } = Directory.EnumerateDirectories(RepositoryPaths.Templates)
+        .Select(folder => new Template(Path.GetFileName(folder)))
+        .OrderBy(t => t.Name, StringComparer.Ordinal)
+        .ToList();
+
+    public static Template Named(string name) => All.SingleOrDefault(t => t.Name == name)
+        ?? throw new InvalidOperationException($"No template {name} in {RepositoryPaths.Templates}.");
+
+    /// <summary>The plain-Dockerfile template most container tests run their own fprocess in.</summary>
+    public static Template Dockerfile => Named("dockerfile" + NameSuffix);
 
     public static IEnumerable<object[]> Names => All.Select(t => new object[] { t.Name });
 
     public static IEnumerable<object[]> HttpNames => All.Where(t => t.ServesHttp).Select(t => new object[] { t.Name });
 
-    public string Folder => Path.Combine(Support.RepositoryPaths.Templates, Name);
+    public string Folder => Path.Combine(RepositoryPaths.Templates, Name);
+
+    /// <summary>template.yml's language: <c>dockerfile</c> for a template whose handler carries its Dockerfile.</summary>
+    public string Language => TemplateYml.Language(Folder);
 
     /// <summary>An http-mode template: its image sets mode=http, and the watchdog starts its server once.</summary>
     public bool ServesHttp
@@ -41,9 +60,6 @@ public sealed record Template(string Name, IReadOnlyDictionary<string, string> B
         }
     }
 
-    public Dictionary<string, string> BuildArgs(string watchdogImage) =>
-        new(BaseImages) { ["WATCHDOG_IMAGE"] = watchdogImage };
-
     /// <summary>
     /// Variables every container of the template starts with. Containers share the host's network,
     /// so an http-mode server gets a free loopback port instead of its image's fixed one (the
@@ -52,6 +68,24 @@ public sealed record Template(string Name, IReadOnlyDictionary<string, string> B
     public Dictionary<string, string> ContainerEnvironment() =>
         ServesHttp ? new() { ["upstream_url"] = $"http://127.0.0.1:{FreePort.Next()}" } : new();
 
-    private static Dictionary<string, string> Bases(params (string Arg, string LocalImage)[] images) =>
-        images.ToDictionary(i => i.Arg, i => $"fwatchdog-local/{i.LocalImage}:latest");
+    /// <summary>
+    /// Build arguments for a build context: WATCHDOG_IMAGE, and each <c>ARG *_IMAGE=&lt;registry image&gt;</c>
+    /// of its Dockerfile pointed at the local stand-in.
+    /// </summary>
+    public static Dictionary<string, string> BuildArgs(string buildContext, string watchdogImage)
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(buildContext, "Dockerfile"));
+        var arguments = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Match match in ImageArgument.Matches(dockerfile))
+        {
+            var (name, image) = (match.Groups["name"].Value, match.Groups["image"].Value);
+            if (name == "WATCHDOG_IMAGE")
+                continue;
+            arguments[name] = LocalStandIns.TryGetValue(image, out var local) ? local
+                : throw new InvalidOperationException($"{buildContext}/Dockerfile starts from {image}, which has no local stand-in: " +
+                    "make one in docker/base-images/build.sh and map it in Template.LocalStandIns, or use an image that has one.");
+        }
+        arguments["WATCHDOG_IMAGE"] = watchdogImage;
+        return arguments;
+    }
 }

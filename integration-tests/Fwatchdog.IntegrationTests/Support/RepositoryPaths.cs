@@ -10,5 +10,9 @@ public static class RepositoryPaths
 {
     public static string Root { get; } = WatchdogBinary.RepositoryRoot();
 
+    /// <summary>The one source of the templates; <c>template/</c> at the root links here for faas-cli.</summary>
     public static string Templates => Path.Combine(Root, "classic-templates", "template");
+
+    /// <summary>Handlers written for OpenFaaS's own templates, run unchanged in ours.</summary>
+    public static string OpenFaasHandlers => Path.Combine(Root, "integration-tests", "openfaas-handlers");
 }

@@ -39,6 +39,17 @@ public sealed class ConfigurationTests(ITestOutputHelper output) : WatchdogTest(
     }
 
     [Fact]
+    public async Task Cgi_headers_0_turns_CGI_headers_off_as_in_the_Go_watchdog_and_says_so()
+    {
+        await using var watchdog = await StartAsync("env", ("cgi_headers", "0"));
+
+        using var response = await watchdog.Client.PostBodyAsync("x");
+
+        Assert.DoesNotContain("Http_Method=", await response.BodyAsync());
+        await watchdog.WaitForLineAsync("cgi_headers=\"0\" is neither true nor false; read as false", Limits.Quick);
+    }
+
+    [Fact]
     public async Task Json_log_format_writes_one_json_object_per_line()
     {
         await using var watchdog = await StartAsync("cat", ("log_format", "json"));

@@ -8,6 +8,7 @@ namespace Fwatchdog.BlackBox.Tests;
 /// <summary>Request body to stdin, stdout to the response, and how fprocess is split into words.</summary>
 public sealed class FunctionCallTests(ITestOutputHelper output) : WatchdogTest(output)
 {
+    [Trait(EmulatedSubset.Trait, EmulatedSubset.Emulated)]
     [Fact]
     public async Task Cat_echoes_the_request_body()
     {

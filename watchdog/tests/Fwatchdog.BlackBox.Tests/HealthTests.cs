@@ -8,6 +8,7 @@ namespace Fwatchdog.BlackBox.Tests;
 /// <summary>/_/health and /_/ready while serving normally.</summary>
 public sealed class HealthTests(ITestOutputHelper output) : WatchdogTest(output)
 {
+    [Trait(EmulatedSubset.Trait, EmulatedSubset.Emulated)]
     [Theory]
     [InlineData("/_/health")]
     [InlineData("/_/ready")]

@@ -19,6 +19,7 @@ public sealed class ProcessCleanupTests(ITestOutputHelper output) : WatchdogTest
     private static string TreeScript(PidFile pids, string prelude = "") =>
         $"sh -c '{prelude}echo $$ >> {pids.Path}; sleep 3001 & echo $! >> {pids.Path}; sleep 3002 & echo $! >> {pids.Path}; wait'";
 
+    [Trait(EmulatedSubset.Trait, EmulatedSubset.Emulated)]
     [Fact]
     public async Task Exec_timeout_kills_every_descendant_within_a_second_of_the_408()
     {
@@ -54,6 +55,7 @@ public sealed class ProcessCleanupTests(ITestOutputHelper output) : WatchdogTest
         Assert.True(gone, $"{since408.Elapsed.TotalSeconds:0.00}s after the 408, still running: [{string.Join(", ", PidFile.Survivors(tree))}]");
     }
 
+    [Trait(EmulatedSubset.Trait, EmulatedSubset.Emulated)]
     [Fact]
     public async Task Client_closing_its_socket_kills_the_function_within_a_second()
     {

@@ -9,6 +9,7 @@ namespace Fwatchdog.BlackBox.Tests;
 /// <summary>SIGTERM: unhealthy at once, keep serving for healthcheck_interval, drain, exit 0.</summary>
 public sealed class ShutdownTests(ITestOutputHelper output) : WatchdogTest(output)
 {
+    [Trait(EmulatedSubset.Trait, EmulatedSubset.Emulated)]
     [Fact]
     public async Task Sigterm_turns_health_503_lets_in_flight_work_finish_and_exits_0_after_the_interval()
     {

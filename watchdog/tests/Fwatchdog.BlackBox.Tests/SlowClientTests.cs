@@ -25,7 +25,7 @@ public sealed class SlowClientTests(ITestOutputHelper output) : WatchdogTest(out
         var function = Assert.Single(await pids.WaitForAsync(1, Limits.Quick));
         var stalled = Stopwatch.StartNew();
 
-        var closed = await ReadUntilClosedAsync(socket, Limits.Exit);
+        var closed = await RawHttp.WaitForCloseAsync(socket, Limits.Exit);
         Assert.True(closed, "the watchdog kept a stalled connection open");
         Assert.InRange(stalled.Elapsed, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(6));
         Assert.True(await Eventually.TrueWithinAsync(() => !ProcFs.IsRunning(function), TimeSpan.FromSeconds(2)),
@@ -48,24 +48,35 @@ public sealed class SlowClientTests(ITestOutputHelper output) : WatchdogTest(out
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
     }
 
-    private static async Task<bool> ReadUntilClosedAsync(Socket socket, TimeSpan timeout)
+    [Fact]
+    public async Task A_connection_that_sends_nothing_is_closed_after_read_timeout()
     {
-        using var cts = new CancellationTokenSource(timeout);
-        var buffer = new byte[1024];
-        try
+        await using var watchdog = await StartAsync("cat", ("read_timeout", "1s"));
+        using var socket = await RawHttp.ConnectAsync(watchdog.Port);
+        var silent = Stopwatch.StartNew();
+
+        Assert.True(await RawHttp.WaitForCloseAsync(socket, Limits.Quick), "the watchdog kept a silent connection open");
+        // Kestrel checks its timeouts once a second.
+        Assert.InRange(silent.Elapsed, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(4));
+    }
+
+    [Fact]
+    public async Task A_kept_alive_connection_waits_read_timeout_for_the_next_request()
+    {
+        await using var watchdog = await StartAsync("cat", ("read_timeout", "1s"));
+        using var socket = await RawHttp.ConnectAsync(watchdog.Port);
+        await socket.SendAsync(RawHttp.Post("/", "hello"), SocketFlags.None);
+        var buffer = new byte[4096];
+        var response = new StringBuilder();
+        using (var cts = new CancellationTokenSource(Limits.Quick))
         {
-            while (await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token) > 0)
-            {
-            }
-            return true;
+            while (!response.ToString().EndsWith("hello", StringComparison.Ordinal))
+                response.Append(Encoding.ASCII.GetString(buffer, 0, await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token)));
         }
-        catch (SocketException)
-        {
-            return true; // reset by the watchdog: closed as well
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        Assert.StartsWith("HTTP/1.1 200", response.ToString(), StringComparison.Ordinal);
+        var idle = Stopwatch.StartNew();
+
+        Assert.True(await RawHttp.WaitForCloseAsync(socket, Limits.Quick), "the watchdog kept an idle keep-alive connection open");
+        Assert.InRange(idle.Elapsed, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(4));
     }
 }

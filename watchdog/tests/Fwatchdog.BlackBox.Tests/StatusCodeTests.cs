@@ -21,6 +21,7 @@ public sealed class StatusCodeTests(ITestOutputHelper output) : WatchdogTest(out
         Assert.Matches(new Regex(@"^\d+\.\d{6}$"), Assert.Single(response.Headers.GetValues("X-Duration-Seconds")));
     }
 
+    [Trait(EmulatedSubset.Trait, EmulatedSubset.Emulated)]
     [Fact]
     public async Task Non_zero_exit_is_500_starting_with_the_exit_status()
     {
@@ -43,6 +44,7 @@ public sealed class StatusCodeTests(ITestOutputHelper output) : WatchdogTest(out
         Assert.StartsWith("signal: ", await response.BodyAsync());
     }
 
+    [Trait(EmulatedSubset.Trait, EmulatedSubset.Emulated)]
     [Fact]
     public async Task Exec_timeout_kills_the_function_with_408()
     {

@@ -171,10 +171,10 @@ public sealed class WatchdogProcess : IAsyncDisposable
         var port = options.Environment.TryGetValue("port", out var p) ? int.Parse(p, CultureInfo.InvariantCulture) : FreePort.Next();
         var metricsPort = options.Environment.TryGetValue("metrics_port", out var m) ? int.Parse(m, CultureInfo.InvariantCulture) : FreePort.Next();
 
-        var binary = WatchdogBinary.Path;
+        var command = WatchdogBinary.Command();
         var start = options.RunAsPid1
-            ? new ProcessStartInfo("unshare", ["--pid", "--fork", "--mount-proc", binary, .. options.Arguments])
-            : new ProcessStartInfo(binary, options.Arguments);
+            ? new ProcessStartInfo("unshare", ["--pid", "--fork", "--mount-proc", .. command, .. options.Arguments])
+            : new ProcessStartInfo(command[0], [.. command.Skip(1), .. options.Arguments]);
         start.UseShellExecute = false;
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
@@ -191,7 +191,7 @@ public sealed class WatchdogProcess : IAsyncDisposable
         foreach (var (name, value) in options.Environment)
             start.Environment[name] = value;
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {binary}.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {string.Join(' ', command)}.");
         process.StandardInput.Close(); // the watchdog never reads its own stdin; don't let it inherit ours
         // Logged before the output pumps start, so it precedes every line from the process.
         if (options.TestOutput is { } log)

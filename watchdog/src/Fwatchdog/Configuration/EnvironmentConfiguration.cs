@@ -8,10 +8,17 @@ public sealed class ConfigurationException(string message) : Exception(message);
 /// <summary>
 /// Reads <see cref="WatchdogOptions"/> from environment variables with the Go watchdog's names and
 /// defaults. Values that cannot be parsed fall back to the default and leave a warning for the log,
-/// as the Go watchdog does (it falls back silently; we say so).
+/// as the Go watchdog does (it falls back silently; we say so). Booleans follow Go's reading exactly
+/// (see <see cref="Boolean"/>), with a warning for any spelling but true and false.
 /// </summary>
 public sealed class EnvironmentConfiguration
 {
+    /// <summary>of-watchdog's default, Go's bufio.MaxScanTokenSize.</summary>
+    private const int DefaultLogBufferSize = 64 * 1024;
+
+    /// <summary>Each run holds at most one partial line of this size per stream; 16 MiB bounds that.</summary>
+    private const int MaxLogBufferSize = 16 * 1024 * 1024;
+
     private readonly Func<string, string?> _getVariable;
     private readonly List<string> _warnings = [];
 
@@ -29,7 +36,69 @@ public sealed class EnvironmentConfiguration
 
     public WatchdogOptions Read()
     {
-        var fprocess = _getVariable("fprocess");
+        var mode = Mode();
+        var fprocessName = Named("fprocess", "function_process");
+        var fprocess = _getVariable(fprocessName);
+        var command = mode == ExecutionMode.Static ? null : Command(fprocessName, fprocess); // static runs no process
+
+        var writeTimeout = Duration("write_timeout", TimeSpan.FromSeconds(30));
+        return new WatchdogOptions
+        {
+            FunctionProcess = command is null ? null : fprocess,
+            Command = command,
+            Port = Port("port", 8080),
+            MetricsPort = Port("metrics_port", 8081),
+            ReadTimeout = Duration("read_timeout", TimeSpan.FromSeconds(30)),
+            WriteTimeout = writeTimeout,
+            ExecTimeout = Duration("exec_timeout", TimeSpan.Zero),
+            HealthcheckInterval = Duration("healthcheck_interval", writeTimeout),
+            KillGrace = Duration("kill_grace", TimeSpan.FromSeconds(1)),
+            CgiHeaders = Boolean("cgi_headers", true),
+            MarshalRequest = Boolean("marshal_request", false),
+            CombineOutput = Boolean("combine_output", true),
+            CgiResponse = Boolean("cgi_response", false),
+            ContentType = NonEmpty("content_type"),
+            MaxInflight = (int)Count("max_inflight", 0, int.MaxValue),
+            SuppressLock = Boolean("suppress_lock", false),
+            WriteDebug = Boolean("write_debug", false),
+            DebugHeaders = Boolean("debug_headers", false),
+            PrefixLogs = OfWatchdogBoolean("prefix_logs", true),
+            LogBufferSize = (int)Count("log_buffer_size", DefaultLogBufferSize, MaxLogBufferSize, minimum: 1),
+            LogFormat = Choice("log_format", LogFormat.Text, ("text", LogFormat.Text), ("json", LogFormat.Json)),
+            Mode = mode,
+            MaxRequestBytes = Count("max_request_bytes", 0, long.MaxValue),
+            MaxBufferBytes = Count("max_buffer_bytes", 4 * 1024 * 1024, long.MaxValue),
+            TempDirectory = TempDirectory(),
+            UpstreamUrl = mode == ExecutionMode.Http ? UpstreamUrl() : null,
+            BufferRequestBody = Boolean(Named("http_buffer_req_body", "buffer_http"), false),
+            ReadyPath = NonEmpty("ready_path") is { } readyPath ? "/" + readyPath.TrimStart('/') : null,
+            StaticPath = mode == ExecutionMode.Static ? StaticPath() : null,
+        };
+    }
+
+    private static readonly (string Name, ExecutionMode Mode)[] Modes =
+    [
+        ("classic", ExecutionMode.Classic), ("streaming", ExecutionMode.Streaming),
+        ("serializing", ExecutionMode.Classic), ("http", ExecutionMode.Http), ("static", ExecutionMode.Static),
+    ];
+
+    /// <summary>Unlike other settings, a wrong mode is fatal: serving requests the wrong way is worse than not starting.</summary>
+    private ExecutionMode Mode()
+    {
+        var text = _getVariable("mode");
+        if (string.IsNullOrEmpty(text))
+            return ExecutionMode.Classic;
+        foreach (var (name, mode) in Modes)
+        {
+            if (string.Equals(text, name, StringComparison.OrdinalIgnoreCase))
+                return mode;
+        }
+        throw new ConfigurationException(
+            $"mode=\"{text}\" is not a mode. Set mode to one of: {string.Join(", ", Modes.Select(m => m.Name))}.");
+    }
+
+    private static CommandLine Command(string variable, string? fprocess)
+    {
         if (string.IsNullOrWhiteSpace(fprocess))
             throw new ConfigurationException(
                 "Provide a valid process via fprocess environmental variable. " +
@@ -42,39 +111,37 @@ public sealed class EnvironmentConfiguration
         }
         catch (FormatException e)
         {
-            throw new ConfigurationException($"{e.Message}. Fix the quoting in the fprocess variable.");
+            throw new ConfigurationException($"{e.Message}. Fix the quoting in the {variable} variable.");
         }
         if (words.Count == 0 || words[0].Length == 0)
-            throw new ConfigurationException("fprocess names no program. Set fprocess to the command to run per request, e.g. fprocess=\"cat\".");
-
-        var writeTimeout = Duration("write_timeout", TimeSpan.FromSeconds(30));
-        return new WatchdogOptions
-        {
-            FunctionProcess = fprocess,
-            Command = new CommandLine(words[0], words.Skip(1).ToArray()),
-            Port = Port("port", 8080),
-            MetricsPort = Port("metrics_port", 8081),
-            ReadTimeout = Duration("read_timeout", TimeSpan.FromSeconds(30)),
-            WriteTimeout = writeTimeout,
-            ExecTimeout = Duration("exec_timeout", TimeSpan.Zero),
-            HealthcheckInterval = Duration("healthcheck_interval", writeTimeout),
-            KillGrace = Duration("kill_grace", TimeSpan.FromSeconds(1)),
-            CgiHeaders = Boolean("cgi_headers", true),
-            MarshalRequest = Boolean("marshal_request", false),
-            CombineOutput = Boolean("combine_output", true),
-            ContentType = NonEmpty("content_type"),
-            MaxInflight = (int)Count("max_inflight", 0, int.MaxValue),
-            SuppressLock = Boolean("suppress_lock", false),
-            WriteDebug = Boolean("write_debug", false),
-            DebugHeaders = Boolean("debug_headers", false),
-            PrefixLogs = Boolean("prefix_logs", true),
-            LogFormat = Choice("log_format", LogFormat.Text, ("text", LogFormat.Text), ("json", LogFormat.Json)),
-            Mode = Choice("mode", ExecutionMode.Classic, ("classic", ExecutionMode.Classic), ("streaming", ExecutionMode.Streaming)),
-            MaxRequestBytes = Count("max_request_bytes", 0, long.MaxValue),
-            MaxBufferBytes = Count("max_buffer_bytes", 4 * 1024 * 1024, long.MaxValue),
-            TempDirectory = TempDirectory(),
-        };
+            throw new ConfigurationException($"{variable} names no program. Set fprocess to the command to run per request, e.g. fprocess=\"cat\".");
+        return new CommandLine(words[0], words.Skip(1).ToArray());
     }
+
+    private Uri UpstreamUrl()
+    {
+        var name = Named("upstream_url", "http_upstream_url");
+        var text = _getVariable(name);
+        if (string.IsNullOrEmpty(text))
+            throw new ConfigurationException(
+                "mode=http needs upstream_url: set it to the address the function's own server listens on, e.g. upstream_url=http://127.0.0.1:3000.");
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp || url.Host.Length == 0)
+            throw new ConfigurationException(
+                $"{name}=\"{text}\" is not an http:// URL. Set it to the address the function's own server listens on, e.g. upstream_url=http://127.0.0.1:3000.");
+        return url;
+    }
+
+    private string StaticPath()
+    {
+        var path = NonEmpty("static_path")
+            ?? throw new ConfigurationException("mode=static needs static_path: set it to the directory to serve, e.g. static_path=/home/app/public.");
+        if (!Directory.Exists(path))
+            throw new ConfigurationException($"static_path=\"{path}\" is not a directory. Set static_path to the directory to serve.");
+        return Path.GetFullPath(path);
+    }
+
+    /// <summary>The variable to read for a setting with an of-watchdog alias: the main name wins when both are set.</summary>
+    private string Named(string name, string alias) => string.IsNullOrEmpty(_getVariable(name)) && !string.IsNullOrEmpty(_getVariable(alias)) ? alias : name;
 
     private string TempDirectory() => TempDirectoryFrom(_getVariable);
 
@@ -96,28 +163,50 @@ public sealed class EnvironmentConfiguration
         var text = _getVariable(name);
         if (string.IsNullOrEmpty(text))
             return fallback;
-        if (GoDuration.TryParse(text, out var value))
+        if (GoDuration.TryParseTimeout(text, out var value, out var clamped))
+        {
+            if (clamped)
+                _warnings.Add($"Warning: {name}=\"{text}\" is longer than the watchdog can wait; using {GoDuration.Format(value)}.");
             return value;
+        }
         Warn(name, text, $"a number of seconds or a Go duration such as 500ms, 10s or 1m30s", GoDuration.Format(fallback));
         return fallback;
     }
 
+    /// <summary>
+    /// The classic watchdog's rule: a set variable is true only when it is exactly "true", so
+    /// cgi_headers=0 turns CGI headers off. Anything but "true" or "false" is read as false and said so.
+    /// </summary>
     private bool Boolean(string name, bool fallback)
     {
         var text = _getVariable(name);
-        switch (text)
-        {
-            case null or "":
-                return fallback;
-            case "true":
-                return true;
-            case "false":
-                return false;
-            default:
-                Warn(name, text, "true or false", fallback ? "true" : "false");
-                return fallback;
-        }
+        if (string.IsNullOrEmpty(text))
+            return fallback;
+        if (text is not ("true" or "false"))
+            WarnReadAs(name, text, "false", "the Go watchdog");
+        return text == "true";
     }
+
+    /// <summary>
+    /// The of-watchdog's rule for its own switches (Go's strconv.ParseBool): 1, t, T, TRUE, True and
+    /// true are true, their false counterparts false, anything else keeps the default.
+    /// </summary>
+    private bool OfWatchdogBoolean(string name, bool fallback)
+    {
+        var text = _getVariable(name);
+        bool? value = text switch
+        {
+            null or "" => null,
+            "1" or "t" or "T" or "TRUE" or "True" or "true" => true,
+            "0" or "f" or "F" or "FALSE" or "False" or "false" => false,
+            _ => null,
+        };
+        if (!string.IsNullOrEmpty(text) && text is not ("true" or "false"))
+            WarnReadAs(name, text, value is { } parsed ? Text(parsed) : $"the default {Text(fallback)}", "the of-watchdog");
+        return value ?? fallback;
+    }
+
+    private static string Text(bool value) => value ? "true" : "false";
 
     private int Port(string name, int fallback)
     {
@@ -128,14 +217,14 @@ public sealed class EnvironmentConfiguration
         return fallback;
     }
 
-    private long Count(string name, long fallback, long maximum)
+    private long Count(string name, long fallback, long maximum, long minimum = 0)
     {
         var text = _getVariable(name);
         if (string.IsNullOrEmpty(text))
             return fallback;
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= maximum)
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum)
             return value;
-        Warn(name, text, $"a whole number from 0 to {maximum}", fallback.ToString(CultureInfo.InvariantCulture));
+        Warn(name, text, $"a whole number from {minimum} to {maximum}", fallback.ToString(CultureInfo.InvariantCulture));
         return fallback;
     }
 
@@ -156,4 +245,7 @@ public sealed class EnvironmentConfiguration
 
     private void Warn(string name, string text, string expected, string fallback) =>
         _warnings.Add($"Warning: {name}=\"{text}\" is not valid (expected {expected}); using the default {fallback}.");
+
+    private void WarnReadAs(string name, string text, string readAs, string watchdog) =>
+        _warnings.Add($"Warning: {name}=\"{text}\" is neither true nor false; read as {readAs}, as {watchdog} does. Set {name}=true or {name}=false.");
 }

@@ -9,6 +9,33 @@ namespace Fwatchdog.Configuration;
 /// </summary>
 public static class GoDuration
 {
+    /// <summary>
+    /// The longest wait .NET timers accept (Timer, Task.Delay, CancellationTokenSource,
+    /// Task.WaitAsync): 2^32-2 ms, about 49.7 days. Longer values make them throw, so every
+    /// duration we wait for is clamped to this when it is parsed.
+    /// </summary>
+    public static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    /// <summary>
+    /// <see cref="TryParse"/>, then clamped to <see cref="MaxTimer"/> so the value can be waited
+    /// for; <paramref name="clamped"/> tells whether it had to be shortened.
+    /// </summary>
+    public static bool TryParseTimeout(string? text, out TimeSpan value, out bool clamped)
+    {
+        clamped = false;
+        if (!TryParse(text, out value))
+            return false;
+        if (value > MaxTimer)
+        {
+            value = MaxTimer;
+            clamped = true;
+        }
+        return true;
+    }
+
+    /// <summary>A read or write limit of zero means none, as in Go's http.Server.</summary>
+    public static TimeSpan NoneIfZero(TimeSpan limit) => limit == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : limit;
+
     public static bool TryParse(string? text, out TimeSpan value)
     {
         value = TimeSpan.Zero;

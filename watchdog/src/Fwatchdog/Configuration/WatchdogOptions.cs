@@ -1,14 +1,16 @@
 namespace Fwatchdog.Configuration;
 
-public enum ExecutionMode { Classic, Streaming }
+/// <summary>How function requests are served; <c>serializing</c> (of-watchdog's name) reads as Classic.</summary>
+public enum ExecutionMode { Classic, Streaming, Http, Static }
 
 public enum LogFormat { Text, Json }
 
 /// <summary>Everything the watchdog is told by its environment, parsed and validated once at start.</summary>
 public sealed record WatchdogOptions
 {
-    public required string FunctionProcess { get; init; }
-    public required CommandLine Command { get; init; }
+    /// <summary>Null only in mode=static, which runs no process.</summary>
+    public string? FunctionProcess { get; init; }
+    public CommandLine? Command { get; init; }
     public int Port { get; init; } = 8080;
     public int MetricsPort { get; init; } = 8081;
     public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -19,17 +21,27 @@ public sealed record WatchdogOptions
     public bool CgiHeaders { get; init; } = true;
     public bool MarshalRequest { get; init; }
     public bool CombineOutput { get; init; } = true;
+    public bool CgiResponse { get; init; }
     public string? ContentType { get; init; }
     public int MaxInflight { get; init; }
     public bool SuppressLock { get; init; }
     public bool WriteDebug { get; init; }
     public bool DebugHeaders { get; init; }
     public bool PrefixLogs { get; init; } = true;
+    public int LogBufferSize { get; init; } = 64 * 1024;
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
     public ExecutionMode Mode { get; init; } = ExecutionMode.Classic;
     public long MaxRequestBytes { get; init; }
     public long MaxBufferBytes { get; init; } = 4 * 1024 * 1024;
     public required string TempDirectory { get; init; }
+    /// <summary>mode=http: where the function's own server listens (of-watchdog's upstream_url).</summary>
+    public Uri? UpstreamUrl { get; init; }
+    /// <summary>mode=http: read the whole request body and send it with a Content-Length.</summary>
+    public bool BufferRequestBody { get; init; }
+    /// <summary>mode=http: /_/ready also asks the upstream at this path.</summary>
+    public string? ReadyPath { get; init; }
+    /// <summary>mode=static: the directory served.</summary>
+    public string? StaticPath { get; init; }
 
     public string LockFilePath => Lifecycle.LockFile.PathIn(TempDirectory);
 }

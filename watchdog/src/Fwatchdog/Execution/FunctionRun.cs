@@ -16,6 +16,7 @@ public sealed class FunctionRun : IDisposable
     private readonly FunctionProcess _process;
     private readonly TimeSpan _killGrace;
     private readonly Action<string>? _standardErrorLine;
+    private readonly int _maxLogLineBytes;
     private readonly CancellationTokenSource _stop = new();
     private Timer? _killTimer;
     private int _end;
@@ -23,11 +24,12 @@ public sealed class FunctionRun : IDisposable
     private long _bytesIn;
     private long _bytesOut;
 
-    internal FunctionRun(FunctionProcess process, TimeSpan killGrace, Action<string>? standardErrorLine)
+    internal FunctionRun(FunctionProcess process, TimeSpan killGrace, Action<string>? standardErrorLine, int maxLogLineBytes)
     {
         _process = process;
         _killGrace = killGrace;
         _standardErrorLine = standardErrorLine;
+        _maxLogLineBytes = maxLogLineBytes;
     }
 
     /// <param name="input">Copied to stdin, then stdin is closed; null closes stdin at once.</param>
@@ -82,6 +84,17 @@ public sealed class FunctionRun : IDisposable
         _stop.Cancel();
         if (_process.SignalGroup(LibC.SIGTERM))
             _killTimer = new Timer(static s => ((FunctionProcess)s!).SignalGroup(LibC.SIGKILL), _process, _killGrace, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Asks the group to stop — SIGTERM, SIGKILL after the kill grace — while its output is still
+    /// read to the end: for a long-running process (mode=http's server) whose last lines matter.
+    /// </summary>
+    public void Terminate()
+    {
+        if (_process.SignalGroup(LibC.SIGTERM))
+            Interlocked.CompareExchange(ref _killTimer,
+                new Timer(static s => ((FunctionProcess)s!).SignalGroup(LibC.SIGKILL), _process, _killGrace, Timeout.InfiniteTimeSpan), null)?.Dispose();
     }
 
     private async Task PumpInputAsync(Stream? input)
@@ -151,6 +164,10 @@ public sealed class FunctionRun : IDisposable
         catch (Exception e)
         {
             Stop(RunEnd.OutputFailed, e);
+            // Output still in the pipe when the process exited: the run already counts as Exited,
+            // but its output is incomplete, which must not pass for success.
+            if (Interlocked.CompareExchange(ref _end, (int)RunEnd.OutputFailed, (int)RunEnd.Exited) == (int)RunEnd.Exited)
+                _error = e;
         }
         finally
         {
@@ -160,7 +177,7 @@ public sealed class FunctionRun : IDisposable
 
     private async Task PumpErrorsAsync(PipeEnd standardError)
     {
-        var lines = new LineSplitter(_standardErrorLine ?? (static _ => { }));
+        var lines = new LineSplitter(_maxLogLineBytes, _standardErrorLine ?? (static _ => { }));
         var buffer = new CopyBuffer();
         try
         {
@@ -177,6 +194,7 @@ public sealed class FunctionRun : IDisposable
         finally
         {
             lines.Flush();
+            lines.Dispose();
             buffer.Dispose();
         }
     }

@@ -13,8 +13,10 @@ public sealed class FunctionRunner : IDisposable
     private readonly ChildReaper _reaper;
     private readonly TimeSpan _killGrace;
     private readonly bool _combineOutput;
+    private readonly int _maxLogLineBytes;
 
-    public FunctionRunner(CommandLine command, TimeSpan killGrace, bool combineOutput)
+    /// <param name="maxLogLineBytes">log_buffer_size: stderr lines longer than this are logged in pieces.</param>
+    public FunctionRunner(CommandLine command, TimeSpan killGrace, bool combineOutput, int maxLogLineBytes)
     {
         _reaper = new ChildReaper();
         IsSubreaper = ChildReaper.BecomeSubreaper();
@@ -24,6 +26,7 @@ public sealed class FunctionRunner : IDisposable
         _launcher = new PosixSpawnLauncher(command, inherited, new PipeEventLoop(), _reaper);
         _killGrace = killGrace;
         _combineOutput = combineOutput;
+        _maxLogLineBytes = maxLogLineBytes;
     }
 
     /// <summary>True when orphaned descendants are re-parented to (and reaped by) the watchdog.</summary>
@@ -34,7 +37,7 @@ public sealed class FunctionRunner : IDisposable
     public FunctionRun Start(IReadOnlyList<KeyValuePair<string, string>>? environment, Action<string>? standardErrorLine)
     {
         var process = _launcher.Start(environment, _combineOutput);
-        return new FunctionRun(process, _killGrace, standardErrorLine);
+        return new FunctionRun(process, _killGrace, standardErrorLine, _maxLogLineBytes);
     }
 
     /// <summary>Kills every function still running; returns how many there were.</summary>

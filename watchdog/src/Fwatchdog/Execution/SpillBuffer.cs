@@ -50,22 +50,44 @@ public sealed class SpillBuffer : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    /// <summary>Writes everything held so far to <paramref name="destination"/>.</summary>
-    public async Task ReplayToAsync(Stream destination, CancellationToken cancellationToken)
+    /// <summary>Writes everything held so far to <paramref name="destination"/>, less the first <paramref name="skip"/> bytes.</summary>
+    public async Task ReplayToAsync(Stream destination, CancellationToken cancellationToken, long skip = 0)
     {
         if (_file is null)
         {
             for (var i = 0; i < _chunks.Count; i++)
             {
                 var used = i == _chunks.Count - 1 ? _lastChunkUsed : ChunkSize;
-                await destination.WriteAsync(_chunks[i].AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+                var from = (int)Math.Min(skip, used);
+                skip -= from;
+                if (from < used)
+                    await destination.WriteAsync(_chunks[i].AsMemory(from, used - from), cancellationToken).ConfigureAwait(false);
             }
             return;
         }
 
         await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
-        _file.Position = 0;
+        _file.Position = Math.Min(skip, _length);
         await _file.CopyToAsync(destination, 64 * 1024, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Copies the first bytes held into <paramref name="destination"/>; returns how many there were.</summary>
+    public async ValueTask<int> CopyStartAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (_file is not null)
+        {
+            await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return await RandomAccess.ReadAsync(_file.SafeFileHandle, destination, 0, cancellationToken).ConfigureAwait(false);
+        }
+        var copied = 0;
+        for (var i = 0; i < _chunks.Count && copied < destination.Length; i++)
+        {
+            var used = i == _chunks.Count - 1 ? _lastChunkUsed : ChunkSize;
+            var take = Math.Min(used, destination.Length - copied);
+            _chunks[i].AsMemory(0, take).CopyTo(destination[copied..]);
+            copied += take;
+        }
+        return copied;
     }
 
     private void AppendToMemory(ReadOnlySpan<byte> data)

@@ -16,14 +16,18 @@ public static class CallId
     private static readonly ulong ProcessPrefix = (ulong)Random.Shared.NextInt64();
     private static long _counter;
 
-    /// <returns>The id, and whether we generated it (then the function must be told about it explicitly).</returns>
-    public static (string Id, bool Generated) From(HttpRequest request)
+    /// <summary>
+    /// The client's id, or a generated one when it sent none or one that cannot be echoed in a
+    /// response header (empty, or with control characters), so the function, the log and the
+    /// response all carry the same id.
+    /// </summary>
+    public static string From(HttpRequest request)
     {
         var value = request.Headers[Header];
-        if (value.Count > 0 && !string.IsNullOrEmpty(value[0]))
-            return (value[0]!, false);
-        return (Generate(), true);
+        return value.Count > 0 && IsUsable(value[0]) ? value[0]! : Generate();
     }
+
+    private static bool IsUsable(string? id) => !string.IsNullOrEmpty(id) && !RequestHeaderRules.HasControlCharacters(id);
 
     /// <summary>UUID layout (8-4-4-4-12 hex digits): the process prefix, then the counter.</summary>
     public static string Generate()

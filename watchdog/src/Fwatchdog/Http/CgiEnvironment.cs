@@ -6,16 +6,18 @@ namespace Fwatchdog.Http;
 /// <summary>
 /// The CGI-style variables the Go watchdog gives a function: <c>Http_&lt;Header_Name&gt;</c> per request
 /// header (canonical casing, dashes as underscores, first value) and the request facts it sets
-/// itself, which win over look-alike headers (a "Query: x" header never becomes Http_Query).
+/// itself, which win over look-alike headers (a "Query: x" header never becomes Http_Query, an
+/// "X_Call_Id" header never hides the call id the log and the response carry).
 /// </summary>
 public static class CgiEnvironment
 {
     private static readonly HashSet<string> SetByWatchdog = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Http_Method", "Http_ContentLength", "Http_Content_Length", "Http_Transfer_Encoding", "Http_Query", "Http_Path", "Http_Host",
+        "Http_Method", "Http_X_Call_Id", "Http_ContentLength", "Http_Content_Length", "Http_Transfer_Encoding", "Http_Query", "Http_Path", "Http_Host",
     };
 
-    public static List<KeyValuePair<string, string>> Build(HttpRequest request, string? generatedCallId)
+    /// <param name="callId">The request's call id (the client's, or the one generated for it); the function sees it as Http_X_Call_Id.</param>
+    public static List<KeyValuePair<string, string>> Build(HttpRequest request, string callId)
     {
         var variables = new List<KeyValuePair<string, string>>(request.Headers.Count + 8);
         foreach (var (name, values) in request.Headers)
@@ -26,8 +28,7 @@ public static class CgiEnvironment
             variables.Add(new(variable, values[0] ?? ""));
         }
 
-        if (generatedCallId is not null)
-            variables.Add(new("Http_X_Call_Id", generatedCallId));
+        variables.Add(new("Http_X_Call_Id", callId));
 
         var transferEncoding = request.Headers.TransferEncoding;
         var contentLength = request.ContentLength ?? (transferEncoding.Count > 0 ? -1 : 0);

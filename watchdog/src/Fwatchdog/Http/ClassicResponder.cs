@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
+using Fwatchdog.Lifecycle;
 using Fwatchdog.Telemetry;
 using Microsoft.AspNetCore.Http;
 
@@ -28,19 +29,29 @@ internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics
         switch (outcome.End)
         {
             case RunEnd.Exited when outcome.Exit.Success:
+                var cgi = options.CgiResponse ? await CgiResponse.ReadAsync(output, call.Log, context.RequestAborted).ConfigureAwait(false) : default;
+                if (cgi.Fault is not null)
+                {
+                    await CgiResponse.AnswerInvalidAsync(context, cgi.Fault).ConfigureAwait(false);
+                    break;
+                }
                 ResponseHeaders.SetContentType(context, options);
                 response.Headers["X-Duration-Seconds"] = seconds.ToString("F6", CultureInfo.InvariantCulture);
                 response.StatusCode = StatusCodes.Status200OK;
-                response.ContentLength = output.Length;
-                if (!await WriteAsync(context, output, prefix: null, call.Log).ConfigureAwait(false))
+                cgi.Headers?.ApplyTo(response);
+                response.ContentLength = output.Length - cgi.BlockLength;
+                if (!await WriteAsync(context, output, prefix: null, call.Log, skip: cgi.BlockLength).ConfigureAwait(false))
                     break;
                 if (options.WriteDebug)
-                    call.Log.Output(output.SpilledToDisk ? $"({output.Length} bytes of output, spilled to disk)" : $"({output.Length} bytes of output)");
-                call.Log.Wrote(output.Length, seconds, StatusCodes.Status200OK);
+                    await DebugOutput.LogSuccessAsync(call.Log, output, options.LogBufferSize, seconds, response.StatusCode).ConfigureAwait(false);
+                else
+                    call.Log.Wrote(output.Length, seconds, response.StatusCode);
                 break;
 
             case RunEnd.Exited:
                 var status = Encoding.UTF8.GetBytes(outcome.Exit + "\n");
+                if (options.WriteDebug)
+                    await DebugOutput.LogFailureAsync(call.Log, outcome.Exit.ToString(), output, options.LogBufferSize).ConfigureAwait(false);
                 call.Log.Failed(outcome.Exit.ToString(), output.Length, seconds, StatusCodes.Status500InternalServerError);
                 response.StatusCode = StatusCodes.Status500InternalServerError;
                 response.ContentType = PlainText.ContentType;
@@ -49,7 +60,7 @@ internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics
                 break;
 
             case RunEnd.TimedOut:
-                call.Log.TimedOut(options.FunctionProcess, GoDuration.Format(call.Timeout), seconds);
+                call.Log.TimedOut(options.FunctionProcess ?? "", GoDuration.Format(call.Timeout), seconds);
                 response.StatusCode = StatusCodes.Status408RequestTimeout;
                 response.ContentType = PlainText.ContentType;
                 response.ContentLength = KilledBody.Length;
@@ -66,8 +77,8 @@ internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics
                 break;
 
             case RunEnd.OutputFailed:
-                call.Log.Error("Could not hold the function's output: {error}. Check free space in {directory} or raise max_buffer_bytes.",
-                    outcome.Error?.Message, options.TempDirectory);
+                var problem = TempDirectoryProblem.Explain(options.TempDirectory, outcome.Error);
+                call.Log.Error("Could not hold the function's output: {reason}; {remedy}, or raise max_buffer_bytes.", problem.Reason, problem.Remedy);
                 await PlainText.WriteAsync(context, StatusCodes.Status500InternalServerError, "Could not buffer the function's output.\n").ConfigureAwait(false);
                 break;
 
@@ -78,15 +89,15 @@ internal sealed class ClassicResponder(WatchdogOptions options, IWatchdogMetrics
     }
 
     /// <returns>False when the response could not be written completely (and the connection is gone).</returns>
-    private async Task<bool> WriteAsync(HttpContext context, SpillBuffer output, byte[]? prefix, RequestLog log)
+    private async Task<bool> WriteAsync(HttpContext context, SpillBuffer output, byte[]? prefix, RequestLog log, long skip = 0)
     {
-        using var writeTimeout = new CancellationTokenSource(options.WriteTimeout);
+        using var writeTimeout = new CancellationTokenSource(GoDuration.NoneIfZero(options.WriteTimeout));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, writeTimeout.Token);
         try
         {
             if (prefix is not null)
                 await context.Response.Body.WriteAsync(prefix, stop.Token).ConfigureAwait(false);
-            await output.ReplayToAsync(context.Response.Body, stop.Token).ConfigureAwait(false);
+            await output.ReplayToAsync(context.Response.Body, stop.Token, skip).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (writeTimeout.IsCancellationRequested)

@@ -10,11 +10,11 @@ using Serilog;
 namespace Fwatchdog.Http;
 
 /// <summary>
-/// Every path but the watchdog's own. Refuses what must not fork (method, capacity, size), forks
+/// Every path but the watchdog's own. Refuses what must not fork (headers, method, capacity, size), forks
 /// the function through <see cref="FunctionRunner"/> with the request as CGI variables and stdin,
 /// and hands the run to the classic or the streaming responder.
 /// </summary>
-public sealed class FunctionEndpoint
+public sealed class FunctionEndpoint : IFunctionEndpoint
 {
     private readonly WatchdogOptions _options;
     private readonly FunctionRunner _runner;
@@ -54,6 +54,13 @@ public sealed class FunctionEndpoint
     private async Task AdmitAsync(HttpContext context, long started)
     {
         var request = context.Request;
+        if (RequestHeaderRules.FindViolation(request.Headers) is { } violation)
+        {
+            _log.Warning("Rejected a malformed request: {reason}", violation);
+            _metrics.FunctionCompleted(ExecutionOutcome.Rejected, null, 0, 0, 0);
+            await PlainText.WriteAsync(context, StatusCodes.Status400BadRequest, $"Bad request: {violation}.\n").ConfigureAwait(false);
+            return;
+        }
         if (!IsFunctionMethod(request.Method))
         {
             _log.Warning("Method {method} not allowed for the function; use GET, POST, PUT, PATCH or DELETE.", request.Method);
@@ -63,17 +70,15 @@ public sealed class FunctionEndpoint
         }
         if (!_limiter.TryEnter())
         {
-            _metrics.FunctionCompleted(ExecutionOutcome.Rejected, null, 0, 0, 0);
-            await PlainText.WriteAsync(context, StatusCodes.Status429TooManyRequests,
-                $"Concurrent request limit exceeded. Max concurrent requests: {_options.MaxInflight}\n").ConfigureAwait(false);
+            await _limiter.RefuseAsync(context, _metrics).ConfigureAwait(false);
             return;
         }
         try
         {
-            var (callId, generated) = CallId.From(request);
+            var callId = CallId.From(request);
             context.Response.Headers[CallId.Header] = callId;
             var log = new RequestLog(_log, callId, request.Method, request.Path.Value ?? "/");
-            await InvokeAsync(context, started, generated ? callId : null, log).ConfigureAwait(false);
+            await InvokeAsync(context, started, callId, log).ConfigureAwait(false);
         }
         finally
         {
@@ -81,7 +86,7 @@ public sealed class FunctionEndpoint
         }
     }
 
-    private async Task InvokeAsync(HttpContext context, long started, string? generatedCallId, RequestLog log)
+    private async Task InvokeAsync(HttpContext context, long started, string callId, RequestLog log)
     {
         var request = context.Request;
         if (_options.MaxRequestBytes > 0)
@@ -103,8 +108,10 @@ public sealed class FunctionEndpoint
             return;
         await using (input)
         {
-            var environment = _options.CgiHeaders ? CgiEnvironment.Build(request, generatedCallId) : null;
+            var environment = _options.CgiHeaders ? CgiEnvironment.Build(request, callId) : null;
             log.Forking();
+            if (_options.WriteDebug && _options.CgiHeaders)
+                log.QueryAndPath(request.QueryString.HasValue ? request.QueryString.Value![1..] : "", request.Path.Value ?? "");
             FunctionRun run;
             try
             {
@@ -136,7 +143,7 @@ public sealed class FunctionEndpoint
     {
         var timeout = _options.ExecTimeout;
         var header = request.Headers["X-Timeout"];
-        if (header.Count > 0 && GoDuration.TryParse(header[0], out var requested) && requested > TimeSpan.Zero
+        if (header.Count > 0 && GoDuration.TryParseTimeout(header[0], out var requested, out _) && requested > TimeSpan.Zero
             && (timeout == TimeSpan.Zero || requested < timeout))
             timeout = requested;
         return timeout;

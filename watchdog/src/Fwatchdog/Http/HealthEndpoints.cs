@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.Http;
 
 namespace Fwatchdog.Http;
 
-/// <summary>/_/health (liveness, as the Go watchdog) and /_/ready (also 429 while max_inflight is reached). Neither forks.</summary>
-public sealed class HealthEndpoints(HealthState health, InflightLimiter limiter)
+/// <summary>
+/// /_/health (liveness, as the Go watchdog) and /_/ready (also 429 while max_inflight is reached,
+/// then the mode's own check, if it has one). Neither forks.
+/// </summary>
+public sealed class HealthEndpoints(HealthState health, InflightLimiter limiter, IReadinessCheck? readinessCheck = null)
 {
     private static readonly byte[] Ok = "OK"u8.ToArray();
 
@@ -30,8 +33,13 @@ public sealed class HealthEndpoints(HealthState health, InflightLimiter limiter)
             response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Task.CompletedTask;
         }
+        if (checkCapacity && readinessCheck is not null)
+            return CheckModeAsync(context, readinessCheck);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentLength = Ok.Length;
         return response.Body.WriteAsync(Ok, 0, Ok.Length);
     }
+
+    private static async Task CheckModeAsync(HttpContext context, IReadinessCheck check) =>
+        context.Response.StatusCode = await check.CheckAsync(context).ConfigureAwait(false);
 }

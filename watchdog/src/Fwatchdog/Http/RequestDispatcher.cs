@@ -14,7 +14,7 @@ namespace Fwatchdog.Http;
 /// </summary>
 public sealed class RequestDispatcher(
     int metricsPort,
-    FunctionEndpoint function,
+    IFunctionEndpoint function,
     HealthEndpoints health,
     MetricsEndpoint metrics,
     ILogger log) : IHttpApplication<HttpContext>

@@ -22,7 +22,7 @@ internal sealed class RequestInput(WatchdogOptions options)
         }
         if (!HasBody(request))
             return (null, false);
-        return (new ReadDeadlineStream(request.Body, options.ReadTimeout, context.Abort), false);
+        return (new ReadDeadlineStream(request.Body, GoDuration.NoneIfZero(options.ReadTimeout), context.Abort), false);
     }
 
     public async Task ReportFailureAsync(HttpContext context, Exception? error, RequestLog log)
@@ -35,6 +35,12 @@ internal sealed class RequestInput(WatchdogOptions options)
             case BadHttpRequestException bad:
                 log.Warning("Bad request body: {error}", bad.Message);
                 await PlainText.WriteAsync(context, bad.StatusCode, $"Bad request: {bad.Message}\n").ConfigureAwait(false);
+                break;
+            case IOException { InnerException: OverflowException }:
+                // Kestrel's chunked parser reports a chunk size beyond 64 bits this way, not as a bad
+                // request; Go answers 400, and the connection must not just be reset.
+                log.Warning("Bad request body: a chunk size does not fit in 64 bits; rejected with 400.");
+                await PlainText.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad request: chunk size too large.\n").ConfigureAwait(false);
                 break;
             default:
                 log.Warning("Reading the request body failed: {error}; the function was killed.", error?.Message);
@@ -57,7 +63,7 @@ internal sealed class RequestInput(WatchdogOptions options)
         {
             using var body = new MemoryStream();
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            deadline.CancelAfter(options.ReadTimeout);
+            deadline.CancelAfter(GoDuration.NoneIfZero(options.ReadTimeout));
             await request.Body.CopyToAsync(body, deadline.Token).ConfigureAwait(false);
             return MarshalledRequest.Serialize(request.Headers, body.GetBuffer().AsSpan(0, (int)body.Length));
         }

@@ -9,7 +9,7 @@ namespace Fwatchdog.Http;
 /// <summary>
 /// Kestrel, constructed directly (no generic host): HTTP/1.1 on <c>port</c> and <c>metrics_port</c>,
 /// on all interfaces like Go's ":8080", with the Go watchdog's limits — no body size cap (unless
-/// max_request_bytes), 1 MiB of request headers, read_timeout for the headers.
+/// max_request_bytes), 1 MiB of request headers, read_timeout for idle connections and headers.
 /// </summary>
 public sealed class WatchdogServer : IAsyncDisposable
 {
@@ -21,14 +21,24 @@ public sealed class WatchdogServer : IAsyncDisposable
     public WatchdogServer(WatchdogOptions options, RequestDispatcher application, ILoggerFactory loggerFactory)
     {
         _application = application;
-        var kestrel = new KestrelServerOptions { AddServerHeader = false, AllowSynchronousIO = false };
+        var kestrel = new KestrelServerOptions
+        {
+            AddServerHeader = false,
+            AllowSynchronousIO = false,
+            RequestHeaderEncodingSelector = HeaderEncoding.SelectForRequest,
+            ResponseHeaderEncodingSelector = HeaderEncoding.SelectForResponse,
+        };
         var limits = kestrel.Limits;
         limits.MaxRequestBodySize = null;
         limits.MaxRequestHeadersTotalSize = MaxHeaderBytes;
         limits.MaxRequestLineSize = MaxHeaderBytes;
         limits.MaxRequestHeaderCount = 10_000;
-        limits.RequestHeadersTimeout = Positive(options.ReadTimeout);
-        limits.KeepAliveTimeout = TimeSpan.FromSeconds(130);
+        // read_timeout bounds everything before a request's body, as Go's ReadTimeout (and its
+        // IdleTimeout, which defaults to it) do: a new connection that sends nothing, the wait for
+        // the next request on a kept-alive connection, and the headers once they start.
+        var readLimit = options.ReadTimeout > TimeSpan.Zero ? options.ReadTimeout : TimeSpan.MaxValue;
+        limits.RequestHeadersTimeout = readLimit;
+        limits.KeepAliveTimeout = readLimit;
         limits.MinRequestBodyDataRate = null; // read_timeout bounds the body instead (ReadDeadlineStream)
         kestrel.ListenAnyIP(options.Port, listen => listen.Protocols = HttpProtocols.Http1);
         kestrel.ListenAnyIP(options.MetricsPort, listen => listen.Protocols = HttpProtocols.Http1);
@@ -51,6 +61,4 @@ public sealed class WatchdogServer : IAsyncDisposable
         _server.Dispose();
         return ValueTask.CompletedTask;
     }
-
-    private static TimeSpan Positive(TimeSpan value) => value > TimeSpan.Zero ? value : TimeSpan.FromDays(1);
 }

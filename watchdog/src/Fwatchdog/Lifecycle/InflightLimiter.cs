@@ -7,6 +7,8 @@ public sealed class InflightLimiter(int maximum)
 
     public int Current => Volatile.Read(ref _current);
 
+    public int Maximum => maximum;
+
     public bool IsSaturated => maximum > 0 && Current >= maximum;
 
     public bool TryEnter()

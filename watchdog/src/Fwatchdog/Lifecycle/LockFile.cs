@@ -12,7 +12,7 @@ public sealed class LockFile(string path)
 
     public bool Exists => File.Exists(Path);
 
-    /// <exception cref="IOException">With a message that names the path and the way out.</exception>
+    /// <exception cref="IOException">With one sentence that names the path, the cause and the way out.</exception>
     public void Create()
     {
         try
@@ -21,8 +21,8 @@ public sealed class LockFile(string path)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException(
-                $"Cannot write {Path}. To disable lock-file set env suppress_lock=true, or point TMPDIR at a writable directory. Error: {e.Message}", e);
+            var problem = TempDirectoryProblem.Explain(System.IO.Path.GetDirectoryName(Path) ?? "/", e);
+            throw new IOException($"Cannot write {Path}: {problem.Reason}; {problem.Remedy}, or set suppress_lock=true to run without a lock file.", e);
         }
     }
 

@@ -40,22 +40,38 @@ public sealed class ShutdownCoordinator : IDisposable
     /// <summary>Completes when the server has drained and the watchdog may exit.</summary>
     public Task Completion => _completed.Task;
 
+    /// <summary>True when the stop was caused by <see cref="StopAfterFailure"/> rather than a signal.</summary>
+    public bool Failed { get; private set; }
+
+    /// <summary>
+    /// The mode can no longer serve (mode=http: the upstream exited): unhealthy at once, then stop
+    /// accepting and drain without waiting for healthcheck_interval — nothing here can succeed anymore.
+    /// </summary>
+    public void StopAfterFailure()
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+            return;
+        Failed = true;
+        _ = Task.Run(() => ShutDownAsync(null, TimeSpan.Zero));
+    }
+
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true; // we exit when draining is done, not now
         if (Interlocked.Exchange(ref _started, 1) == 0)
-            _ = Task.Run(() => ShutDownAsync(context.Signal == PosixSignal.SIGINT ? "SIGINT" : "SIGTERM"));
+            _ = Task.Run(() => ShutDownAsync(context.Signal == PosixSignal.SIGINT ? "SIGINT" : "SIGTERM", _options.HealthcheckInterval));
     }
 
-    private async Task ShutDownAsync(string signal)
+    private async Task ShutDownAsync(string? signal, TimeSpan interval)
     {
         try
         {
-            _log.Information("{signal}: no new connections in {interval}", signal, GoDuration.Format(_options.HealthcheckInterval));
+            if (signal is not null)
+                _log.Information("{signal}: no new connections in {interval}", signal, GoDuration.Format(interval));
             _health.MarkStopping();
             RemoveLockFile();
 
-            await Task.Delay(_options.HealthcheckInterval).ConfigureAwait(false);
+            await Task.Delay(interval).ConfigureAwait(false);
             _log.Information("No new connections allowed, draining: {requests} requests", _inflight.Current);
 
             using var drainLimit = new CancellationTokenSource(_options.WriteTimeout);

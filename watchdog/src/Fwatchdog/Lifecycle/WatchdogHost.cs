@@ -2,14 +2,17 @@ using System.Net.Sockets;
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
 using Fwatchdog.Http;
+using Fwatchdog.Proxy;
+using Fwatchdog.Static;
 using Fwatchdog.Telemetry;
 using Serilog;
 
 namespace Fwatchdog.Lifecycle;
 
 /// <summary>
-/// Wires the parts together and runs them in the Go watchdog's order: log the timeouts, listen,
-/// write the lock file, accept work — then wait for SIGTERM's drain and leave nothing running.
+/// The composition root: picks the mode once, wires the parts together and runs them in the Go
+/// watchdog's order: log the timeouts, listen, start the mode (mode=http: the upstream), write the
+/// lock file once it is ready, accept work — then wait for SIGTERM's drain and leave nothing running.
 /// </summary>
 public static class WatchdogHost
 {
@@ -24,14 +27,17 @@ public static class WatchdogHost
         var limiter = new InflightLimiter(options.MaxInflight);
         var lockFile = options.SuppressLock ? null : new LockFile(options.LockFilePath);
         var health = new HealthState(lockFile);
-        using var runner = new FunctionRunner(options.Command, options.KillGrace, options.CombineOutput);
-        if (!runner.IsSubreaper)
+        // The upstream's stderr is logged, never answered with, so mode=http always keeps it apart.
+        using var runner = options.Command is null ? null
+            : new FunctionRunner(options.Command, options.KillGrace, options.CombineOutput && options.Mode != ExecutionMode.Http, options.LogBufferSize);
+        if (runner is { IsSubreaper: false })
             log.Warning("Could not become a child subreaper; orphaned grandchildren of functions will be reaped by init instead.");
+        await using var mode = CreateMode(options, runner, limiter, metrics, log);
 
         var dispatcher = new RequestDispatcher(
             options.MetricsPort,
-            new FunctionEndpoint(options, runner, limiter, metrics, log),
-            new HealthEndpoints(health, limiter),
+            mode.Endpoint,
+            new HealthEndpoints(health, limiter, mode.ReadinessCheck),
             new MetricsEndpoint(metrics),
             log);
         await using var server = new WatchdogServer(options, dispatcher, new KestrelLogBridge(log));
@@ -42,19 +48,43 @@ public static class WatchdogHost
             GoDuration.Format(options.ExecTimeout), GoDuration.Format(options.HealthcheckInterval));
         if (!await TryListenAsync(server, options, log).ConfigureAwait(false))
             return 1;
-        if (!TryWriteLockFile(lockFile, log))
+        if (!mode.Start())
             return 1;
-        health.MarkAccepting();
-        // The readiness signal scripts and tests wait for: both ports accept connections and
-        // /_/health already answers 200.
-        log.Information("Listening on port: {port}", options.Port);
-        log.Information("Metrics listening on port: {metrics_port}", options.MetricsPort);
+        _ = StopWhenFailedAsync(mode, shutdown);
+
+        // mode=http: requests are accepted (and held) from here, but health stays 503 and no lock
+        // file exists until the upstream answers; a SIGTERM meanwhile ends the wait.
+        if (await Task.WhenAny(mode.Ready, shutdown.Completion).ConfigureAwait(false) == mode.Ready && await mode.Ready.ConfigureAwait(false))
+        {
+            if (!TryWriteLockFile(lockFile, log))
+                return 1;
+            if (lockFile is null && options.Mode == ExecutionMode.Classic)
+                WarnIfOutputCannotSpill(options, log);
+            health.MarkAccepting();
+            // The readiness signal scripts and tests wait for: both ports accept connections and
+            // /_/health already answers 200.
+            log.Information("Listening on port: {port}", options.Port);
+            log.Information("Metrics listening on port: {metrics_port}", options.MetricsPort);
+        }
 
         await shutdown.Completion.ConfigureAwait(false);
-        var leftovers = runner.KillAll();
-        if (leftovers > 0)
-            log.Warning("Killed {count} functions still running after write_timeout.", leftovers);
-        return 0;
+        var exitCode = await mode.StopAsync().ConfigureAwait(false);
+        return shutdown.Failed ? 1 : exitCode;
+    }
+
+    /// <summary>The one place the mode is chosen; nothing after start-up asks again.</summary>
+    private static IWatchdogMode CreateMode(WatchdogOptions options, FunctionRunner? runner, InflightLimiter limiter, PrometheusMetrics metrics, ILogger log) =>
+        options.Mode switch
+        {
+            ExecutionMode.Static => new StaticMode(options, metrics, log),
+            ExecutionMode.Http => new ProxyMode(options, runner!, limiter, metrics, log),
+            _ => new ForkMode(runner!, new FunctionEndpoint(options, runner!, limiter, metrics, log), log),
+        };
+
+    private static async Task StopWhenFailedAsync(IWatchdogMode mode, ShutdownCoordinator shutdown)
+    {
+        await mode.Failed.ConfigureAwait(false);
+        shutdown.StopAfterFailure();
     }
 
     private static async Task<bool> TryListenAsync(WatchdogServer server, WatchdogOptions options, ILogger log)
@@ -71,6 +101,14 @@ public static class WatchdogHost
             return false;
         }
         return true;
+    }
+
+    /// <summary>Without a lock file nothing else tries TMPDIR before the first large output needs it.</summary>
+    private static void WarnIfOutputCannotSpill(WatchdogOptions options, ILogger log)
+    {
+        if (TempDirectoryProblem.Probe(options.TempDirectory) is { } problem)
+            log.Warning("{reason}; outputs larger than max_buffer_bytes ({max_buffer_bytes} bytes) will fail with 500 until you {remedy}.",
+                problem.Reason, options.MaxBufferBytes, problem.Remedy);
     }
 
     private static bool TryWriteLockFile(LockFile? lockFile, ILogger log)

@@ -17,8 +17,11 @@ public sealed class RequestLog
 {
     private static readonly MessageTemplate ForkingTemplate = Parse("Forking fprocess.");
     private static readonly MessageTemplate WroteTemplate = Parse($"Wrote {{{LogFields.Bytes}}} Bytes - Duration: {{{LogFields.Duration}:F6}}s");
+    private static readonly MessageTemplate ForwardedTemplate =
+        Parse($"{{{LogFields.Method}}} {{{LogFields.Path}}} - {{{LogFields.Status}}} - ContentLength: {{{LogFields.Bytes}}}B ({{{LogFields.Duration}:F4}}s)");
     private static readonly MessageTemplate StandardErrorTemplate = Parse("stderr: {line}");
     private static readonly MessageTemplate VerbatimTemplate = Parse("{line}");
+    private static readonly MessageTemplate DurationTemplate = Parse($"Duration: {{{LogFields.Duration}:F6}}s");
 
     private readonly ILogger _log;
     private readonly LogEventProperty[] _request;
@@ -41,14 +44,31 @@ public sealed class RequestLog
         Write(LogEventLevel.Information, WroteTemplate,
             Property(LogFields.Bytes, bytes), Property(LogFields.Duration, seconds), Property(LogFields.Status, status));
 
+    /// <summary>
+    /// write_debug's closing line for a successful call, the Go watchdog's "Duration: 0.001234s" in
+    /// place of "Wrote N Bytes - …" (the output itself went to the log just before).
+    /// </summary>
+    public void Duration(long bytes, double seconds, int status) =>
+        Write(LogEventLevel.Information, DurationTemplate,
+            Property(LogFields.Bytes, bytes), Property(LogFields.Duration, seconds), Property(LogFields.Status, status));
+
+    /// <summary>mode=http: one line per proxied call, in of-watchdog's words.</summary>
+    public void Forwarded(int status, long bytes, double seconds) =>
+        Write(LogEventLevel.Information, ForwardedTemplate,
+            Property(LogFields.Status, status), Property(LogFields.Bytes, bytes), Property(LogFields.Duration, seconds));
+
     /// <summary>A function's stderr line; unprefixed lines are written as they are (prefix_logs=false).</summary>
     public void StandardError(string line, bool prefixed)
     {
         if (prefixed)
             Write(LogEventLevel.Information, StandardErrorTemplate, Property("line", line));
         else
-            Write(LogEventLevel.Information, VerbatimTemplate, Property("line", line), Property(LogFields.Verbatim, true));
+            Verbatim(line);
     }
+
+    /// <summary>A line of the function's own, written as it is: no time, no call id in the text format.</summary>
+    public void Verbatim(string line) =>
+        Write(LogEventLevel.Information, VerbatimTemplate, Property("line", line), Property(LogFields.Verbatim, true));
 
     public void Failed(string exitStatus, long bytes, double seconds, int status) =>
         Contextual.ForContext(LogFields.Status, status)
@@ -58,7 +78,18 @@ public sealed class RequestLog
         Contextual.ForContext(LogFields.Status, 408)
             .Warning("Killing process: {process} - exec timeout of {timeout} reached - Duration: {" + LogFields.Duration + ":F6}s", process, timeout, seconds);
 
-    public void Output(string description) => Contextual.Information("{output}", description);
+    /// <summary>write_debug with cgi_headers: the Go watchdog's "Query  a=b" and "Path  /x" lines.</summary>
+    public void QueryAndPath(string query, string path)
+    {
+        Contextual.Information("Query  {query}", query);
+        Contextual.Information("Path  {path}", path);
+    }
+
+    /// <summary>write_debug for a failed call, in the Go watchdog's words: "Success=false, Error=exit status 1".</summary>
+    public void DebugFailure(string error) => Contextual.Information("Success=false, Error={error}", error);
+
+    /// <summary>write_debug for a failed call: the first output line after the Go watchdog's "Out=".</summary>
+    public void DebugOutput(string firstLine) => Contextual.Information("Out={line}", firstLine);
 
     public void Header(string direction, string name, string values) =>
         Contextual.Information("[{direction}] {name}={values}", direction, name, values);

@@ -9,6 +9,16 @@ namespace Fwatchdog.Operations.Tests.Deploy;
 /// </summary>
 internal static class YamlNodes
 {
+    /// <summary>Every document of a (possibly multi-document) YAML file, each a mapping.</summary>
+    public static IReadOnlyList<YamlMappingNode> LoadMappings(string path)
+    {
+        var stream = new YamlStream();
+        using (var reader = new StreamReader(path))
+            stream.Load(reader);
+        return stream.Documents.Select(d => d.RootNode as YamlMappingNode
+            ?? throw new InvalidDataException($"{path}: a document at line {d.RootNode.Start.Line} is not a mapping.")).ToList();
+    }
+
     public static YamlMappingNode Map(this YamlMappingNode node, string key) =>
         Child(node, key) as YamlMappingNode ?? throw Missing(node, key, "a mapping");
 

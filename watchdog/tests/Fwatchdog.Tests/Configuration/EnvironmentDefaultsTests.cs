@@ -40,7 +40,11 @@ public class EnvironmentDefaultsTests
         Assert.False(_options.WriteDebug);
         Assert.False(_options.DebugHeaders);
         Assert.True(_options.PrefixLogs);
+        Assert.False(_options.CgiResponse);
     }
+
+    [Fact]
+    public void Log_lines_default_to_64KiB_as_in_the_of_watchdog() => Assert.Equal(65536, _options.LogBufferSize);
 
     [Fact]
     public void Limits_default_to_unlimited_and_4MiB_buffer()

@@ -45,6 +45,22 @@ public class EnvironmentValuesTests
         Assert.Contains("read_timeout", Assert.Single(warnings));
     }
 
+    [Theory]
+    [InlineData("read_timeout", "2000h")]
+    [InlineData("write_timeout", "1195h")]
+    [InlineData("exec_timeout", "2000h")]
+    [InlineData("healthcheck_interval", "2000h")]
+    [InlineData("kill_grace", "2000h")]
+    public void Durations_too_long_for_timers_are_clamped_with_a_warning_naming_the_variable_and_the_value_used(string variable, string value)
+    {
+        var (options, warnings) = FakeEnvironment.Read((variable, value));
+
+        Assert.Equal(GoDuration.MaxTimer, DurationOf(options, variable));
+        var warning = Assert.Single(warnings);
+        Assert.Contains($"{variable}=\"{value}\"", warning);
+        Assert.Contains("using 1193h2m47.294s", warning);
+    }
+
     [Fact]
     public void Healthcheck_interval_defaults_to_write_timeout()
     {
@@ -76,27 +92,108 @@ public class EnvironmentValuesTests
     [InlineData("false", false)]
     public void Booleans_read_true_and_false(string value, bool expected)
     {
-        var (options, warnings) = FakeEnvironment.Read(("marshal_request", value), ("cgi_headers", value), ("suppress_lock", value));
+        var (options, warnings) = FakeEnvironment.Read(
+            ("marshal_request", value), ("cgi_headers", value), ("suppress_lock", value), ("combine_output", value),
+            ("write_debug", value), ("debug_headers", value), ("cgi_response", value));
 
         Assert.Empty(warnings);
         Assert.Equal(expected, options.MarshalRequest);
         Assert.Equal(expected, options.CgiHeaders);
         Assert.Equal(expected, options.SuppressLock);
+        Assert.Equal(expected, options.CombineOutput);
+        Assert.Equal(expected, options.WriteDebug);
+        Assert.Equal(expected, options.DebugHeaders);
+        Assert.Equal(expected, options.CgiResponse);
     }
 
     [Theory]
-    [InlineData("TRUE")]
-    [InlineData("1")]
-    [InlineData("yes")]
-    [InlineData("False")]
-    public void Other_boolean_spellings_fall_back_with_a_warning(string value)
+    [InlineData("cgi_headers")]
+    [InlineData("combine_output")]
+    [InlineData("write_debug")]
+    [InlineData("marshal_request")]
+    [InlineData("debug_headers")]
+    [InlineData("suppress_lock")]
+    [InlineData("cgi_response")]
+    public void Only_exactly_true_is_true_as_in_the_Go_watchdog(string variable)
     {
-        var (options, warnings) = FakeEnvironment.Read(("combine_output", value));
+        foreach (var value in new[] { "TRUE", "True", "1", "yes", "on" })
+        {
+            var (options, _) = FakeEnvironment.Read((variable, value));
 
-        Assert.True(options.CombineOutput);
+            Assert.False(BooleanOf(options, variable), $"{variable}={value}");
+        }
+    }
+
+    [Theory]
+    [InlineData("cgi_headers", "0")]
+    [InlineData("combine_output", "False")]
+    [InlineData("write_debug", "1")]
+    [InlineData("suppress_lock", "yes")]
+    public void Other_spellings_warn_naming_the_variable_and_what_it_was_read_as(string variable, string value)
+    {
+        var (_, warnings) = FakeEnvironment.Read((variable, value));
+
         var warning = Assert.Single(warnings);
-        Assert.Contains("combine_output", warning);
-        Assert.Contains(value, warning);
+        Assert.Contains($"{variable}=\"{value}\"", warning);
+        Assert.Contains("read as false", warning);
+    }
+
+    [Fact]
+    public void Cgi_headers_0_turns_cgi_headers_off()
+    {
+        var (options, _) = FakeEnvironment.Read(("cgi_headers", "0"));
+
+        Assert.False(options.CgiHeaders);
+    }
+
+    [Theory]
+    [InlineData("1", false, true)]
+    [InlineData("t", false, true)]
+    [InlineData("True", false, true)]
+    [InlineData("0", false, false)]
+    [InlineData("F", false, false)]
+    [InlineData("FALSE", false, false)]
+    [InlineData("false", true, false)]
+    [InlineData("true", true, true)]
+    [InlineData("no", false, true)]
+    public void Prefix_logs_is_read_as_the_of_watchdog_reads_it(string value, bool silent, bool expected)
+    {
+        var (options, warnings) = FakeEnvironment.Read(("prefix_logs", value));
+
+        Assert.Equal(expected, options.PrefixLogs);
+        if (silent)
+        {
+            Assert.Empty(warnings);
+        }
+        else
+        {
+            var warning = Assert.Single(warnings);
+            Assert.Contains($"prefix_logs=\"{value}\"", warning);
+            Assert.Contains(value == "no" ? "read as the default true" : $"read as {(expected ? "true" : "false")}", warning);
+        }
+    }
+
+    [Theory]
+    [InlineData("1048576", 1048576)]
+    [InlineData("1", 1)]
+    public void Log_buffer_size_is_read(string value, int expected)
+    {
+        var (options, warnings) = FakeEnvironment.Read(("log_buffer_size", value));
+
+        Assert.Empty(warnings);
+        Assert.Equal(expected, options.LogBufferSize);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("64k")]
+    [InlineData("16777217")]
+    public void Invalid_log_buffer_size_falls_back_to_64KiB_with_a_warning(string value)
+    {
+        var (options, warnings) = FakeEnvironment.Read(("log_buffer_size", value));
+
+        Assert.Equal(65536, options.LogBufferSize);
+        Assert.Contains("log_buffer_size", Assert.Single(warnings));
     }
 
     [Theory]
@@ -124,7 +221,6 @@ public class EnvironmentValuesTests
 
     [Theory]
     [InlineData("log_format", "xml")]
-    [InlineData("mode", "http")]
     public void Unknown_choices_fall_back_with_a_warning(string variable, string value)
     {
         var (options, warnings) = FakeEnvironment.Read((variable, value));
@@ -191,13 +287,25 @@ public class EnvironmentValuesTests
     [Fact]
     public void Each_invalid_variable_gets_its_own_warning()
     {
-        var (_, warnings) = FakeEnvironment.Read(("port", "x"), ("read_timeout", "y"), ("mode", "z"));
+        var (_, warnings) = FakeEnvironment.Read(("port", "x"), ("read_timeout", "y"), ("log_format", "z"));
 
         Assert.Equal(3, warnings.Count);
         Assert.Contains(warnings, w => w.Contains("port"));
         Assert.Contains(warnings, w => w.Contains("read_timeout"));
-        Assert.Contains(warnings, w => w.Contains("mode"));
+        Assert.Contains(warnings, w => w.Contains("log_format"));
     }
+
+    private static bool BooleanOf(WatchdogOptions options, string variable) => variable switch
+    {
+        "cgi_headers" => options.CgiHeaders,
+        "combine_output" => options.CombineOutput,
+        "write_debug" => options.WriteDebug,
+        "marshal_request" => options.MarshalRequest,
+        "debug_headers" => options.DebugHeaders,
+        "suppress_lock" => options.SuppressLock,
+        "cgi_response" => options.CgiResponse,
+        _ => throw new ArgumentOutOfRangeException(nameof(variable), variable, "not a boolean variable"),
+    };
 
     private static TimeSpan DurationOf(WatchdogOptions options, string variable) => variable switch
     {

@@ -41,8 +41,8 @@ public class FprocessTests
         var (options, _) = FakeEnvironment.Read(("fprocess", "sh -c 'echo \"$Http_Method\"'"));
 
         Assert.Equal("sh -c 'echo \"$Http_Method\"'", options.FunctionProcess);
-        Assert.Equal("sh", options.Command.Program);
-        Assert.Equal(["-c", "echo \"$Http_Method\""], options.Command.Arguments);
+        Assert.Equal("sh", options.Command!.Program);
+        Assert.Equal(["-c", "echo \"$Http_Method\""], options.Command!.Arguments);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class FprocessTests
     {
         var (options, _) = FakeEnvironment.Read(("fprocess", "cat"));
 
-        Assert.Equal("cat", options.Command.Program);
-        Assert.Empty(options.Command.Arguments);
+        Assert.Equal("cat", options.Command!.Program);
+        Assert.Empty(options.Command!.Arguments);
     }
 }

@@ -53,4 +53,43 @@ public class GoDurationParseTests
 
         Assert.False(parsed);
     }
+
+    [Theory]
+    [InlineData("2000h")]
+    [InlineData("1195h")]
+    [InlineData("99999999")]
+    public void Timeouts_longer_than_timers_accept_are_clamped(string text)
+    {
+        Assert.True(GoDuration.TryParseTimeout(text, out var value, out var clamped));
+
+        Assert.True(clamped);
+        Assert.Equal(GoDuration.MaxTimer, value);
+        using var timer = new CancellationTokenSource(value); // would throw if it were one millisecond longer
+    }
+
+    [Fact]
+    public void The_longest_timer_is_just_under_50_days()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(4294967294), GoDuration.MaxTimer);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CancellationTokenSource(GoDuration.MaxTimer + TimeSpan.FromMilliseconds(1)));
+    }
+
+    [Theory]
+    [InlineData("30s")]
+    [InlineData("1193h")]
+    public void Timeouts_within_range_are_kept(string text)
+    {
+        Assert.True(GoDuration.TryParseTimeout(text, out var value, out var clamped));
+
+        Assert.False(clamped);
+        Assert.True(GoDuration.TryParse(text, out var parsed));
+        Assert.Equal(parsed, value);
+    }
+
+    [Fact]
+    public void A_zero_limit_means_none()
+    {
+        Assert.Equal(Timeout.InfiniteTimeSpan, GoDuration.NoneIfZero(TimeSpan.Zero));
+        Assert.Equal(TimeSpan.FromSeconds(3), GoDuration.NoneIfZero(TimeSpan.FromSeconds(3)));
+    }
 }

@@ -3,13 +3,16 @@ using Fwatchdog.Execution;
 
 namespace Fwatchdog.Tests.Execution;
 
-public class LineSplitterTests
+public sealed class LineSplitterTests : IDisposable
 {
-    private const int MaxLineBytes = 16 * 1024;
+    private const int MaxLineBytes = 64 * 1024;
+    private const string More = LineSplitter.ContinuedMarker;
     private readonly List<string> _lines = [];
     private readonly LineSplitter _splitter;
 
-    public LineSplitterTests() => _splitter = new LineSplitter(_lines.Add);
+    public LineSplitterTests() => _splitter = new LineSplitter(MaxLineBytes, _lines.Add);
+
+    public void Dispose() => _splitter.Dispose();
 
     private void Append(string text) => _splitter.Append(Encoding.UTF8.GetBytes(text));
 
@@ -70,11 +73,11 @@ public class LineSplitterTests
     }
 
     [Fact]
-    public void Overlong_lines_are_emitted_in_pieces_of_the_limit()
+    public void Overlong_lines_are_emitted_in_marked_pieces_of_the_limit()
     {
         Append(new string('a', MaxLineBytes * 2 + 10) + "\nnext\n");
 
-        Assert.Equal([new string('a', MaxLineBytes), new string('a', MaxLineBytes), new string('a', 10), "next"], _lines);
+        Assert.Equal([new string('a', MaxLineBytes) + More, new string('a', MaxLineBytes) + More, new string('a', 10), "next"], _lines);
     }
 
     [Fact]
@@ -84,7 +87,55 @@ public class LineSplitterTests
         Append("cc");
         Append("d\n");
 
-        Assert.Equal([new string('b', MaxLineBytes - 1) + "c", "cd"], _lines);
+        Assert.Equal([new string('b', MaxLineBytes - 1) + "c" + More, "cd"], _lines);
+    }
+
+    [Fact]
+    public void A_line_that_fills_the_limit_before_its_newline_arrives_is_one_line()
+    {
+        Append(new string('e', MaxLineBytes));
+        Append("\n");
+
+        Assert.Equal([new string('e', MaxLineBytes)], _lines);
+    }
+
+    [Fact]
+    public void Nothing_of_an_overlong_line_is_lost()
+    {
+        var text = string.Concat(Enumerable.Range(0, 40_000).Select(i => (char)('a' + i % 26)));
+        using var small = new LineSplitter(1000, _lines.Add);
+
+        small.Append(Encoding.UTF8.GetBytes(text + "\n"));
+
+        Assert.Equal(40, _lines.Count);
+        Assert.All(_lines.SkipLast(1), piece => Assert.EndsWith(More, piece));
+        Assert.Equal(text, string.Concat(_lines.Select(piece => piece.EndsWith(More) ? piece[..^More.Length] : piece)));
+    }
+
+    [Theory]
+    [InlineData("é")]
+    [InlineData("€")]
+    [InlineData("😀")]
+    public void Pieces_are_cut_between_characters_never_inside_one(string character)
+    {
+        using var small = new LineSplitter(10, _lines.Add);
+        var text = "x" + string.Concat(Enumerable.Repeat(character, 10));
+
+        small.Append(Encoding.UTF8.GetBytes(text + "\n"));
+
+        Assert.DoesNotContain(_lines, piece => piece.Contains('\uFFFD'));
+        Assert.All(_lines, piece => Assert.True(Encoding.UTF8.GetByteCount(piece.Replace(More, "")) <= 10));
+        Assert.Equal(text, string.Concat(_lines).Replace(More, ""));
+    }
+
+    [Fact]
+    public void A_limit_smaller_than_a_character_still_logs_every_byte()
+    {
+        using var tiny = new LineSplitter(1, _lines.Add);
+
+        tiny.Append(Encoding.UTF8.GetBytes("ab\n"));
+
+        Assert.Equal(["a" + More, "b"], _lines);
     }
 
     [Fact]

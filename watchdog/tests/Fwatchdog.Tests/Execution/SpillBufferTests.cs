@@ -39,6 +39,45 @@ public sealed class SpillBufferTests : IDisposable
             .ToArray();
 
     [Theory]
+    [InlineData(20_000, 0)]
+    [InlineData(20_000, 100)]
+    [InlineData(20_000, 8192)]
+    [InlineData(20_000, 20_000)]
+    [InlineData(90_000, 100)]
+    [InlineData(90_000, 70_000)]
+    public async Task Replay_can_skip_the_start_in_memory_and_on_disk(int size, int skip)
+    {
+        var data = Pattern(size);
+        using var buffer = new SpillBuffer(Limit, _directory.Path);
+        await WriteInPiecesAsync(buffer, data, 4096);
+        using var destination = new MemoryStream();
+
+        await buffer.ReplayToAsync(destination, CancellationToken.None, skip);
+
+        Assert.Equal(size > Limit, buffer.SpilledToDisk);
+        Assert.Equal(data[skip..], destination.ToArray());
+    }
+
+    [Theory]
+    [InlineData(100, 64)]
+    [InlineData(20_000, 10_000)]
+    [InlineData(90_000, 65_537)]
+    [InlineData(10, 64)]
+    public async Task CopyStart_reads_the_first_bytes_in_memory_and_on_disk(int size, int wanted)
+    {
+        var data = Pattern(size);
+        using var buffer = new SpillBuffer(Limit, _directory.Path);
+        await WriteInPiecesAsync(buffer, data, 4096);
+        var start = new byte[wanted];
+
+        var copied = await buffer.CopyStartAsync(start, CancellationToken.None);
+
+        Assert.Equal(Math.Min(size, wanted), copied);
+        Assert.Equal(data[..copied], start[..copied]);
+        Assert.Equal(data, await ReplayAsync(buffer));
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(16 * 1024)]

@@ -11,7 +11,7 @@ public class CallIdTests
         var request = new DefaultHttpContext().Request;
         request.Headers["X-Call-Id"] = "from-gateway";
 
-        Assert.Equal(("from-gateway", false), CallId.From(request));
+        Assert.Equal("from-gateway", CallId.From(request));
     }
 
     [Fact]
@@ -19,23 +19,32 @@ public class CallIdTests
     {
         var request = new DefaultHttpContext().Request;
 
-        var (first, firstGenerated) = CallId.From(request);
-        var (second, _) = CallId.From(request);
+        var first = CallId.From(request);
+        var second = CallId.From(request);
 
-        Assert.True(firstGenerated);
         Assert.True(Guid.TryParse(first, out _));
         Assert.NotEqual(first, second);
     }
 
-    [Fact]
-    public void An_empty_id_counts_as_missing()
+    [Theory]
+    [InlineData("")]
+    [InlineData("a\u0001b")]
+    [InlineData("line\nbreak")]
+    [InlineData("del\u007f")]
+    public void An_id_that_cannot_be_echoed_is_replaced_by_a_generated_one(string unusable)
     {
         var request = new DefaultHttpContext().Request;
-        request.Headers["X-Call-Id"] = "";
+        request.Headers["X-Call-Id"] = unusable;
 
-        var (id, generated) = CallId.From(request);
+        Assert.True(Guid.TryParse(CallId.From(request), out _));
+    }
 
-        Assert.True(generated);
-        Assert.NotEmpty(id);
+    [Fact]
+    public void A_non_ASCII_id_is_kept_because_it_is_echoed_as_UTF_8()
+    {
+        var request = new DefaultHttpContext().Request;
+        request.Headers["X-Call-Id"] = "café";
+
+        Assert.Equal("café", CallId.From(request));
     }
 }

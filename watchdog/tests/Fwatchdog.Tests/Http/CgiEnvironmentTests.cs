@@ -14,9 +14,9 @@ public class CgiEnvironmentTests
         return request;
     }
 
-    private static Dictionary<string, string> Variables(HttpRequest request, string? generatedCallId = null)
+    private static Dictionary<string, string> Variables(HttpRequest request, string callId = "call-id")
     {
-        var variables = CgiEnvironment.Build(request, generatedCallId);
+        var variables = CgiEnvironment.Build(request, callId);
         var names = variables.Select(v => v.Key).ToList();
         Assert.Equal(names.Distinct(StringComparer.Ordinal).Count(), names.Count);
         return variables.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
@@ -26,13 +26,13 @@ public class CgiEnvironmentTests
     public void Header_names_get_Go_casing_with_underscores()
     {
         var request = Request();
-        request.Headers["x-call-id"] = "abc";
+        request.Headers["x-request-id"] = "abc";
         request.Headers["X-FORWARDED-FOR"] = "10.0.0.1";
         request.Headers["accept"] = "*/*";
 
         var variables = Variables(request);
 
-        Assert.Equal("abc", variables["Http_X_Call_Id"]);
+        Assert.Equal("abc", variables["Http_X_Request_Id"]);
         Assert.Equal("10.0.0.1", variables["Http_X_Forwarded_For"]);
         Assert.Equal("*/*", variables["Http_Accept"]);
     }
@@ -130,12 +130,14 @@ public class CgiEnvironmentTests
         request.Headers["Method"] = "FAKE";
         request.Headers["Path"] = "/fake";
         request.Headers["ContentLength"] = "999";
+        request.Headers["Content_Length"] = "999";
 
         var variables = Variables(request);
 
         Assert.Equal("PUT", variables["Http_Method"]);
         Assert.Equal("/real", variables["Http_Path"]);
         Assert.Equal("0", variables["Http_ContentLength"]);
+        Assert.Equal("0", variables["Http_Content_Length"]);
     }
 
     [Fact]
@@ -154,15 +156,20 @@ public class CgiEnvironmentTests
     }
 
     [Fact]
-    public void Generated_call_id_is_added()
+    public void The_call_id_is_passed()
     {
         Assert.Equal("generated-id", Variables(Request(), "generated-id")["Http_X_Call_Id"]);
     }
 
-    [Fact]
-    public void Without_a_generated_call_id_none_is_invented()
+    [Theory]
+    [InlineData("X-Call-Id")]
+    [InlineData("X_Call_Id")]
+    public void The_call_id_header_cannot_differ_from_the_call_id_the_watchdog_uses(string header)
     {
-        Assert.DoesNotContain("Http_X_Call_Id", Variables(Request()).Keys);
+        var request = Request();
+        request.Headers[header] = "unusable";
+
+        Assert.Equal("replacement", Variables(request, "replacement")["Http_X_Call_Id"]);
     }
 
     [Theory]

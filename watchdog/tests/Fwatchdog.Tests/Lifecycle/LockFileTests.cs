@@ -54,8 +54,8 @@ public sealed class LockFileTests : IDisposable
 
         var error = Assert.Throws<IOException>(() => new LockFile(path).Create());
 
-        Assert.Contains(path, error.Message);
-        Assert.Contains("suppress_lock", error.Message);
+        Assert.Equal($"Cannot write {path}: TMPDIR {_directory.File("missing")} does not exist; create it or point TMPDIR at a writable directory, " +
+            "or set suppress_lock=true to run without a lock file.", error.Message);
         Assert.NotNull(error.InnerException);
     }
 }

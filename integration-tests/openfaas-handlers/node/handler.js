@@ -1,0 +1,5 @@
+"use strict"
+
+module.exports = (context, callback) => {
+    callback(undefined, {status: "done", input: context});
+}

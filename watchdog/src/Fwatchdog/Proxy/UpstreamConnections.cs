@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Fwatchdog.Proxy;
+
+/// <summary>
+/// The pool of keep-alive connections to the upstream: one <see cref="SocketsHttpHandler"/> with no
+/// per-server limit (64 concurrent clients get 64 connections, reused), Nagle off, and the address
+/// resolved once at start-up instead of per connection.
+/// </summary>
+internal static class UpstreamConnections
+{
+    /// <summary>
+    /// Shorter than Node's default keepAliveTimeout (5 s): a connection the upstream is about to
+    /// close is dropped by us first, instead of racing a request onto it.
+    /// </summary>
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(4);
+
+    public static HttpMessageInvoker Create(EndPoint endpoint) =>
+        new(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            MaxConnectionsPerServer = int.MaxValue,
+            PooledConnectionIdleTimeout = IdleTimeout,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            MaxResponseHeadersLength = 1024, // KiB, as the requests we accept
+            ActivityHeadersPropagator = null, // forward the client's trace headers, add none
+            ConnectCallback = (_, cancellationToken) => ConnectAsync(endpoint, cancellationToken),
+        }, disposeHandler: true);
+
+    /// <summary>The upstream's address: IP literals and localhost need no name lookup.</summary>
+    public static EndPoint EndPointOf(Uri url)
+    {
+        var host = url.DnsSafeHost;
+        if (IPAddress.TryParse(host, out var address))
+            return new IPEndPoint(address, url.Port);
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+            return new IPEndPoint(IPAddress.Loopback, url.Port);
+        return new DnsEndPoint(host, url.Port);
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken)
+    {
+        var socket = endpoint is DnsEndPoint
+            ? new Socket(SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.NoDelay = true;
+            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""A small HTTP/1.1 server the mode=http black-box tests run as the watchdog's fprocess.
+
+Environment: UPSTREAM_PORT (required); UPSTREAM_LISTEN_WHEN=<file> waits for that file before
+listening; UPSTREAM_SIGTERM_FILE=<file> is written when SIGTERM arrives (then exit 0);
+UPSTREAM_IGNORE_SIGTERM=1 ignores SIGTERM. Paths:
+  /echo...            JSON: method, target, headers, body (text), body_length, chunked
+  /status/<n>         answers status n with X-Upstream: yes
+  /stream?chunks=n    n chunks "chunk i\n"; with &gate=<file>, waits for the file after the first
+  /download?bytes=n   n bytes of 'x' (Content-Length), written in 64 KiB pieces
+  /count              reads the body in pieces, answers its length (bounded-memory uploads)
+  /hang?mark=<file>   never answers; writes <file> when the client (the watchdog) goes away
+  /reset              closes the connection without answering (RST)
+  /exit?code=n        answers "bye", then exits with status n
+  /ready?file=<f>     200 when <f> exists, else 503
+"""
+import json, os, select, signal, socket, struct, sys, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit, parse_qs
+
+
+def wait_for(path):
+    while not os.path.exists(path):
+        time.sleep(0.005)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def query(self, name, default=None):
+        return parse_qs(urlsplit(self.path).query).get(name, [default])[0]
+
+    def read_body(self, sink):
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            while True:
+                size = int(self.rfile.readline().strip().split(b";")[0], 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return
+                remaining = size
+                while remaining:
+                    piece = self.rfile.read(min(remaining, 65536))
+                    sink(piece)
+                    remaining -= len(piece)
+                self.rfile.readline()
+        remaining = int(self.headers.get("Content-Length") or 0)
+        while remaining:
+            piece = self.rfile.read(min(remaining, 65536))
+            if not piece:
+                return
+            sink(piece)
+            remaining -= len(piece)
+
+    def answer(self, status, body, content_type="text/plain", extra=()):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in extra:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def handle_any(self):
+        path = urlsplit(self.path).path
+        if path.startswith("/status/"):
+            self.read_body(lambda _: None)
+            return self.answer(int(path[len("/status/"):]), b"status\n", extra=[("X-Upstream", "yes")])
+        if path == "/stream":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            gate = self.query("gate")
+            for i in range(int(self.query("chunks", "3"))):
+                self.chunk(b"chunk %d\n" % i)
+                if gate and i == 0:
+                    wait_for(gate)
+            return self.chunk(b"")
+        if path == "/download":
+            total = int(self.query("bytes"))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(total))
+            self.end_headers()
+            piece = b"x" * 65536
+            while total:
+                n = min(total, len(piece))
+                self.wfile.write(piece[:n])
+                total -= n
+            return
+        if path == "/count":
+            count = [0]
+            self.read_body(lambda piece: count.__setitem__(0, count[0] + len(piece)))
+            return self.answer(200, b"%d" % count[0])
+        if path == "/hang":
+            mark = self.query("mark")
+            while True:
+                readable, _, _ = select.select([self.connection], [], [], 0.05)
+                if readable and not self.connection.recv(1, socket.MSG_PEEK):
+                    with open(mark, "w") as f:
+                        f.write("aborted")
+                    self.close_connection = True
+                    return
+        if path == "/reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            return
+        if path == "/exit":
+            self.answer(200, b"bye\n")
+            self.wfile.flush()
+            sys.stdout.flush()
+            os._exit(int(self.query("code", "0")))
+        if path == "/ready":
+            return self.answer(200 if os.path.exists(self.query("file")) else 503, b"ready?\n")
+        body = bytearray()
+        self.read_body(body.extend)
+        headers = {}
+        for name, value in self.headers.items():
+            headers.setdefault(name.lower(), []).append(value)
+        echo = {
+            "method": self.command, "target": self.path, "headers": headers,
+            "body": body.decode("utf-8", "replace"), "body_length": len(body),
+            "chunked": self.headers.get("Transfer-Encoding", "").lower() == "chunked",
+        }
+        self.answer(200, json.dumps(echo).encode(), "application/json", [("X-Upstream", "yes")])
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_any
+
+
+def on_sigterm(signum, frame):
+    marker = os.environ.get("UPSTREAM_SIGTERM_FILE")
+    if marker:
+        with open(marker, "w") as f:
+            f.write("SIGTERM")
+    print("upstream: SIGTERM", flush=True)
+    os._exit(0)
+
+
+def main():
+    if os.environ.get("UPSTREAM_IGNORE_SIGTERM") == "1":
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    else:
+        signal.signal(signal.SIGTERM, on_sigterm)
+    gate = os.environ.get("UPSTREAM_LISTEN_WHEN")
+    if gate:
+        print("upstream: waiting for " + gate, flush=True)
+        wait_for(gate)
+    port = int(os.environ["UPSTREAM_PORT"])
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    print("upstream: listening on %d" % port, flush=True)
+    print("upstream: a line on stderr", file=sys.stderr, flush=True)
+    server.serve_forever()
+
+
+main()
