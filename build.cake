@@ -135,7 +135,12 @@ Task("Lint")
 Task("UnitTest")
     .IsDependentOn("Prerequisites")
     .IsDependentOn("Build")
-    .Does(() => TestProject("watchdog/tests/Fwatchdog.Tests/Fwatchdog.Tests.csproj"));
+    .Does(() =>
+    {
+        TestProject("watchdog/tests/Fwatchdog.Tests/Fwatchdog.Tests.csproj");
+        // Its own process: the supervisor's reaper takes the status of every child of the process it runs in.
+        TestProject("watchdog/tests/Fwatchdog.Execution.Tests/Fwatchdog.Execution.Tests.csproj");
+    });
 
 Task("BlackBoxTest")
     .IsDependentOn("Prerequisites")

@@ -76,6 +76,9 @@ def derive(tree):
             run["ratio_to_ceiling"] = run["ok_per_second"] / best if best else None
             if run.get("requests") and "cpu_seconds" in run:
                 run["cpu_us_per_request"] = run["cpu_seconds"] * 1e6 / run["requests"]
+        uploads = wd.get("uploads", {})
+        if uploads.get("uploads") and "peak_rss_kib" in uploads and "idle_rss_kib" in uploads:
+            uploads["kib_per_upload"] = (uploads["peak_rss_kib"] - uploads["idle_rss_kib"]) / uploads["uploads"]
         wd["targets"] = targets_for(wd, best, ceiling["single_spawn_p50_ms"], tree["meta"])
     http = derive_http(tree.get("http", {}))
     if "fwatchdog" in watchdogs and http:
@@ -155,7 +158,11 @@ def targets_for(wd, ceiling, spawn_ms, meta):
         if not stream.get("ok"):
             entry["pass"] = False  # a wrong or missing body misses, whatever the memory
         result.append(entry)
+    per_upload = target("RSS per in-flight upload", get("uploads", "kib_per_upload"), 256, unit="KiB")
+    if get("uploads", "ok") != get("uploads", "uploads"):
+        per_upload["pass"] = False  # a failed upload misses, whatever the memory
     result += [
+        per_upload,
         target("exec to first 200", get("first_response", "median_ms"), 15, unit="ms"),
         target("binary size", get("size_bytes") / 1e6 if get("size_bytes") else None, 12, unit="MB"),
     ]
@@ -275,6 +282,14 @@ def rows_for(report):
             rate = size / MIB / seconds if seconds else None
             return f"{mib(stream.get('peak_rss_kib'))}, {num(seconds)} s ({num(rate)} MiB/s)"
         yield with_target(label, f"stream {label}", render)
+
+    def uploads(wd):
+        run = wd.get("uploads", {})
+        return (f"{num(run.get('kib_per_upload'))} KiB ({run.get('ok', '-')} of {run.get('uploads', '-')} ok, "
+                f"peak {mib(run.get('peak_rss_kib'))}, {num(run.get('seconds'))} s)")
+    size = (wds.get(main, {}).get("uploads", {}).get("bytes") or 0) // MIB
+    yield (f"Concurrent uploads of {size} MiB to `wc -c`: (peak - idle RSS) / uploads",)
+    yield with_target("RSS per in-flight upload", "RSS per in-flight upload", uploads)
 
 
 def http_rows(report):

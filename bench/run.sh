@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # fwatchdog benchmark: measures the fork-per-request ceiling of this machine, then the watchdog
-# (fprocess=cat under wrk, memory, start-up, size, 1 GiB streaming) in the same run, and prints one
+# (fprocess=cat under wrk, memory, start-up, size, 1 GiB streaming, 150 concurrent uploads) in the same run, and prints one
 # table with pass/miss against the targets. Writes artifacts/bench.json and artifacts/bench.svg;
 # raw logs go to artifacts/bench-logs/.
 #
@@ -32,10 +32,13 @@ first_response_runs=10
 if ((duration <= 2)); then
   short_mode=1
   stream_bytes=$((64 * 1024 * 1024)) # keeps the CI smoke run well inside its time budget
+  upload_bytes=$((4 * 1024 * 1024))
 else
   short_mode=0
   stream_bytes=$((1024 * 1024 * 1024))
+  upload_bytes=$((50 * 1024 * 1024))
 fi
+uploads=150 # concurrent uploads in the memory-per-upload measure
 
 if [[ ! -x $binary ]]; then
   echo "bench: no watchdog binary at $binary (run ./build.sh --target=Publish first)" >&2
@@ -96,7 +99,7 @@ cp "$binary" "$work/under-test/" && binary_snapshot=$work/under-test/$(basename 
 if [[ -n $compare_binary && -x $compare_binary ]]; then
   cp "$compare_binary" "$work/compare/" && compare_snapshot=$work/compare/$(basename "$compare_binary")
 fi
-for helper in spawn_ceiling first_response free_port zero_sink; do
+for helper in spawn_ceiling first_response free_port zero_sink upload_burst; do
   cc -O2 -Wall -o "$tools/$helper" "$bench/$helper.c" -lpthread
 done
 
@@ -255,6 +258,23 @@ measure_stream() {
   stop_watchdog
 }
 
+# measure_uploads label: `uploads` concurrent uploads of upload_bytes each to `wc -c`; the peak RSS
+# above idle, divided by the uploads in flight, is what one in-flight upload costs the watchdog.
+measure_uploads() {
+  local label=$1 key="wd.$label.uploads" line
+  echo "bench: $label, $uploads concurrent uploads of $((upload_bytes / 1024 / 1024)) MiB" >&2
+  if ! start_watchdog "$binary_under_test" "$label-uploads" "wc -c"; then record "$key.ok" 0; return 0; fi
+  sleep 0.3 # as for idle RSS: let start-up allocations settle
+  record "$key.idle_rss_kib" "$(rss_kib "$wd_pid" VmRSS)"
+  reset_peak_rss "$wd_pid" || true
+  line=$("$tools/upload_burst" "$wd_port" "$uploads" "$upload_bytes" 2>&1 | tail -n 1) || line=''
+  echo "$line" >"$logs/$label-uploads.txt"
+  record_pairs "$key" "$line"
+  record "$key.bytes" "$upload_bytes"
+  record "$key.peak_rss_kib" "$(rss_kib "$wd_pid" VmHWM)"
+  stop_watchdog
+}
+
 measure_watchdog() { # label original-path snapshot
   local label=$1
   binary_under_test=$3
@@ -267,6 +287,7 @@ measure_watchdog() { # label original-path snapshot
   measure_stream "$label" streaming_in streaming in
   measure_stream "$label" classic_out classic out
   measure_stream "$label" streaming_out streaming out
+  measure_uploads "$label"
 }
 
 # --- mode=http: the proxy hop -----------------------------------------------------------------------

@@ -77,6 +77,25 @@ public static class ProcFs
         catch (UnauthorizedAccessException) { return ""; }
     }
 
+    /// <summary>How many of the process's fds are pipes (fds opened and closed per function call).</summary>
+    public static int OpenPipes(int pid)
+    {
+        var pipes = 0;
+        foreach (var fd in Directory.EnumerateFiles($"/proc/{pid}/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget?.StartsWith("pipe:", StringComparison.Ordinal) == true)
+                    pipes++;
+            }
+            catch (IOException)
+            {
+                // closed between listing and reading the link: not open any more
+            }
+        }
+        return pipes;
+    }
+
     public static MemoryUsage? Memory(int pid)
     {
         string[] lines;

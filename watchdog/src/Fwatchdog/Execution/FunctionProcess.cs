@@ -39,14 +39,14 @@ internal sealed class FunctionProcess : IDisposable
     /// Kills what is left of the group and reaps the leader while no one can signal the group. The
     /// leader is still a zombie when this starts, so killing its group cannot hit a stranger.
     /// </summary>
-    internal ExitStatus Reap(Func<int, ExitStatus> reap)
+    internal void Reap(Action<int> reap)
     {
         lock (_signalGate)
         {
-            LibC.kill(-Id, LibC.SIGKILL);
-            var status = reap(Id);
+            // Result deliberately ignored: ESRCH only means nothing else was left in the group.
+            _ = LibC.kill(-Id, LibC.SIGKILL);
+            reap(Id);
             _reaped = true;
-            return status;
         }
     }
 

@@ -13,6 +13,10 @@ public sealed class FunctionRun : IDisposable
 {
     private const int None = 0;
 
+    // .NET timers stop at 4294967294 ms (~49.7 days); a longer setting means "never" in practice,
+    // and must not throw inside a timer callback (which ends the process).
+    private static readonly TimeSpan LongestTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly FunctionProcess _process;
     private readonly TimeSpan _killGrace;
     private readonly Action<string>? _standardErrorLine;
@@ -27,7 +31,7 @@ public sealed class FunctionRun : IDisposable
     internal FunctionRun(FunctionProcess process, TimeSpan killGrace, Action<string>? standardErrorLine, int maxLogLineBytes)
     {
         _process = process;
-        _killGrace = killGrace;
+        _killGrace = killGrace < LongestTimer ? killGrace : LongestTimer;
         _standardErrorLine = standardErrorLine;
         _maxLogLineBytes = maxLogLineBytes;
     }
@@ -38,7 +42,7 @@ public sealed class FunctionRun : IDisposable
     /// <param name="aborted">The caller is gone or the watchdog is stopping.</param>
     public async Task<RunOutcome> CompleteAsync(Stream? input, Stream output, TimeSpan timeout, CancellationToken aborted)
     {
-        using var timeoutSource = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout) : null;
+        using var timeoutSource = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout < LongestTimer ? timeout : LongestTimer) : null;
         await using var onTimeout = timeoutSource?.Token.UnsafeRegister(static s => ((FunctionRun)s!).Stop(RunEnd.TimedOut, null), this);
         await using var onAbort = aborted.UnsafeRegister(static s => ((FunctionRun)s!).Stop(RunEnd.Aborted, null), this);
 

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using Fwatchdog.Execution.Native;
 
 namespace Fwatchdog.Execution;
 
@@ -7,16 +9,35 @@ namespace Fwatchdog.Execution;
 /// nothing can be sent before). Up to <c>max_buffer_bytes</c> stays in pooled memory; beyond that the
 /// whole output moves to an already-unlinked temporary file, so a 1 GiB output costs disk, not heap,
 /// and nothing is left behind if the watchdog dies.
+/// <para>
+/// Disk space is reserved (fallocate) a mebibyte at a time as the output grows, one reservation in
+/// the process at a time: when the disk is full, the output that asked for more fails alone, gives
+/// its space back at once, and its neighbours go on with it. A directory that cannot be written at
+/// all (read-only, missing) is not fatal: the output stays in memory up to
+/// <see cref="MemoryFallbackLimit"/> (or max_buffer_bytes, when larger), as the Go watchdog serves
+/// everything from memory.
+/// </para>
 /// </summary>
 public sealed class SpillBuffer : Stream
 {
+    /// <summary>How much output a call may hold in memory when $TMPDIR cannot be written.</summary>
+    public const long MemoryFallbackLimit = 64 * 1024 * 1024;
+
     private const int ChunkSize = 8 * 1024;
+    private const long ReservationStep = 1024 * 1024;
+
+    // Reservations one at a time: a request that fails for lack of space has released its file
+    // before the next one asks, so the space goes to a neighbour instead of failing it too.
+    private static readonly Lock s_reservations = new();
+    private static volatile bool s_reservationUnsupported;
 
     private readonly long _memoryLimit;
     private readonly string _directory;
     private readonly List<byte[]> _chunks = [];
     private int _lastChunkUsed;
     private FileStream? _file;
+    private long _reserved;
+    private Exception? _directoryUnwritable;
     private long _length;
 
     public SpillBuffer(long memoryLimit, string directory)
@@ -32,13 +53,14 @@ public sealed class SpillBuffer : Stream
     public override bool CanWrite => true;
     public override long Position { get => _length; set => throw new NotSupportedException(); }
 
+    /// <exception cref="SpillException">No room for the output, on disk or (unwritable directory) in memory.</exception>
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_file is null && _length + buffer.Length > _memoryLimit)
+        if (_file is null && _directoryUnwritable is null && _length + buffer.Length > _memoryLimit)
             await SpillAsync(cancellationToken).ConfigureAwait(false);
 
         if (_file is not null)
-            await _file.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            await WriteToFileAsync(buffer, cancellationToken).ConfigureAwait(false);
         else
             AppendToMemory(buffer.Span);
         _length += buffer.Length;
@@ -57,7 +79,7 @@ public sealed class SpillBuffer : Stream
         {
             for (var i = 0; i < _chunks.Count; i++)
             {
-                var used = i == _chunks.Count - 1 ? _lastChunkUsed : ChunkSize;
+                var used = ChunkUsed(i);
                 var from = (int)Math.Min(skip, used);
                 skip -= from;
                 if (from < used)
@@ -66,7 +88,6 @@ public sealed class SpillBuffer : Stream
             return;
         }
 
-        await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
         _file.Position = Math.Min(skip, _length);
         await _file.CopyToAsync(destination, 64 * 1024, cancellationToken).ConfigureAwait(false);
     }
@@ -75,23 +96,28 @@ public sealed class SpillBuffer : Stream
     public async ValueTask<int> CopyStartAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         if (_file is not null)
-        {
-            await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
             return await RandomAccess.ReadAsync(_file.SafeFileHandle, destination, 0, cancellationToken).ConfigureAwait(false);
-        }
         var copied = 0;
         for (var i = 0; i < _chunks.Count && copied < destination.Length; i++)
         {
-            var used = i == _chunks.Count - 1 ? _lastChunkUsed : ChunkSize;
-            var take = Math.Min(used, destination.Length - copied);
+            var take = Math.Min(ChunkUsed(i), destination.Length - copied);
             _chunks[i].AsMemory(0, take).CopyTo(destination[copied..]);
             copied += take;
         }
         return copied;
     }
 
+    private int ChunkUsed(int index) => index == _chunks.Count - 1 ? _lastChunkUsed : ChunkSize;
+
     private void AppendToMemory(ReadOnlySpan<byte> data)
     {
+        if (_directoryUnwritable is { } cause && _length + data.Length > Math.Max(_memoryLimit, MemoryFallbackLimit))
+        {
+            ReturnChunks();
+            throw new SpillException(
+                $"the output is larger than {Math.Max(_memoryLimit, MemoryFallbackLimit)} bytes and {_directory} cannot be written to spill it; point TMPDIR at a writable directory",
+                cause.HResult, cause);
+        }
         while (!data.IsEmpty)
         {
             if (_chunks.Count == 0 || _lastChunkUsed == ChunkSize)
@@ -108,23 +134,91 @@ public sealed class SpillBuffer : Stream
 
     private async Task SpillAsync(CancellationToken cancellationToken)
     {
-        var path = Path.Combine(_directory, $"fwatchdog-output-{Guid.NewGuid():N}");
-        _file = new FileStream(path, new FileStreamOptions
+        try
+        {
+            _file = OpenUnlinked(_directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _directoryUnwritable = e; // stay in memory, up to the fallback limit
+            return;
+        }
+        for (var i = 0; i < _chunks.Count; i++)
+            await WriteToFileAsync(_chunks[i].AsMemory(0, ChunkUsed(i)), cancellationToken).ConfigureAwait(false);
+        ReturnChunks();
+    }
+
+    private async ValueTask WriteToFileAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var end = _file!.Position + data.Length;
+        if (end > _reserved)
+            Reserve(end);
+        try
+        {
+            await _file.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            // Reached only where fallocate is unsupported, or on a real I/O error.
+            ReleaseFile();
+            throw new SpillException($"writing the output to {_directory} failed: {e.Message}", e.HResult, e);
+        }
+    }
+
+    private void Reserve(long end)
+    {
+        if (s_reservationUnsupported)
+            return;
+        var wanted = (end + ReservationStep - 1) / ReservationStep * ReservationStep;
+        lock (s_reservations)
+        {
+            var result = LibC.fallocate((int)_file!.SafeFileHandle.DangerousGetHandle(), LibC.FALLOC_FL_KEEP_SIZE, _reserved, wanted - _reserved);
+            if (result == 0)
+            {
+                _reserved = wanted;
+                return;
+            }
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == LibC.EOPNOTSUPP)
+            {
+                s_reservationUnsupported = true; // this file system cannot reserve; plain writes still report ENOSPC
+                return;
+            }
+            ReleaseFile();
+            throw new SpillException($"no room in {_directory} for {wanted} bytes of output: {Errno.Describe(errno)}", errno);
+        }
+    }
+
+    private static FileStream OpenUnlinked(string directory)
+    {
+        var path = Path.Combine(directory, $"fwatchdog-output-{Guid.NewGuid():N}");
+        var file = new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
             Access = FileAccess.ReadWrite,
             Share = FileShare.None,
-            Options = FileOptions.Asynchronous,
-            BufferSize = 64 * 1024,
+            // Unbuffered: every write reaches the file at once, so closing never flushes and never fails.
+            BufferSize = 0,
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         });
-        File.Delete(path);
-        for (var i = 0; i < _chunks.Count; i++)
+        try
         {
-            var used = i == _chunks.Count - 1 ? _lastChunkUsed : ChunkSize;
-            await _file.WriteAsync(_chunks[i].AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+            File.Delete(path);
         }
-        ReturnChunks();
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+        return file;
+    }
+
+    /// <summary>Gives the disk space back now, not when the response is finished.</summary>
+    private void ReleaseFile()
+    {
+        _file?.Dispose();
+        _file = null;
+        _reserved = 0;
     }
 
     private void ReturnChunks()
@@ -140,7 +234,7 @@ public sealed class SpillBuffer : Stream
         if (disposing)
         {
             ReturnChunks();
-            _file?.Dispose();
+            ReleaseFile();
         }
         base.Dispose(disposing);
     }

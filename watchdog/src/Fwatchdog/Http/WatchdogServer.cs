@@ -43,11 +43,14 @@ public sealed class WatchdogServer : IAsyncDisposable
         kestrel.ListenAnyIP(options.Port, listen => listen.Protocols = HttpProtocols.Http1);
         kestrel.ListenAnyIP(options.MetricsPort, listen => listen.Protocols = HttpProtocols.Http1);
 
+        // MaxReadBufferSize: how far the socket is read ahead of the function. The 1 MiB default made
+        // each in-flight upload cost 2.8 MiB of RSS (150 concurrent 50 MiB uploads to `wc -c`); 32 KiB
+        // costs 0.19 MiB, a 1 GiB upload is no slower, and headers up to the 1 MiB limit still parse.
         // Requests start on the socket thread instead of hopping to the thread pool first: the
         // handler only blocks for posix_spawn's vfork (until the child execs), and one hop fewer
         // took p99 at 64 connections from 61-71 ms to 49-52 ms here.
         var transport = new SocketTransportFactory(
-            Options.Create(new SocketTransportOptions { UnsafePreferInlineScheduling = true }), loggerFactory);
+            Options.Create(new SocketTransportOptions { UnsafePreferInlineScheduling = true, MaxReadBufferSize = 32 * 1024 }), loggerFactory);
         _server = new KestrelServer(Options.Create(kestrel), transport, loggerFactory);
     }
 

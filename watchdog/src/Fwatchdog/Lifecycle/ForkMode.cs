@@ -8,7 +8,7 @@ namespace Fwatchdog.Lifecycle;
 /// mode=classic, streaming and serializing: every request forks the function, so there is nothing
 /// to start or wait for, and stopping means killing whatever the drain left running.
 /// </summary>
-public sealed class ForkMode(FunctionRunner runner, FunctionEndpoint endpoint, ILogger log) : IWatchdogMode
+public sealed class ForkMode(ProcessSupervisor supervisor, FunctionEndpoint endpoint, ILogger log) : IWatchdogMode
 {
     public IFunctionEndpoint Endpoint => endpoint;
     public IReadinessCheck? ReadinessCheck => null;
@@ -18,7 +18,7 @@ public sealed class ForkMode(FunctionRunner runner, FunctionEndpoint endpoint, I
 
     public Task<int> StopAsync()
     {
-        var leftovers = runner.KillAll();
+        var leftovers = supervisor.KillAll();
         if (leftovers > 0)
             log.Warning("Killed {count} functions still running after write_timeout.", leftovers);
         return Task.FromResult(0);

@@ -6,9 +6,11 @@ using Serilog;
 namespace Fwatchdog.Lifecycle;
 
 /// <summary>
-/// SIGTERM (or SIGINT), the Go watchdog's way: go unhealthy at once (lock file removed, health 503)
-/// so the orchestrator stops routing here, keep serving for healthcheck_interval while it notices,
-/// then stop accepting and give in-flight requests up to write_timeout before exiting 0.
+/// SIGTERM, the Go watchdog's way: go unhealthy at once (lock file removed, health 503) so the
+/// orchestrator stops routing here, keep serving for healthcheck_interval while it notices, then
+/// stop accepting and give in-flight requests up to write_timeout before exiting 0. SIGINT (Ctrl+C),
+/// SIGHUP (terminal closed) and SIGQUIT do the same: the Go watchdog dies on them at once, which
+/// drops in-flight calls and orphans their functions. Further signals during the drain change nothing.
 /// </summary>
 public sealed class ShutdownCoordinator : IDisposable
 {
@@ -34,6 +36,8 @@ public sealed class ShutdownCoordinator : IDisposable
         [
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
             PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal),
+            PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal),
         ];
     }
 
@@ -59,8 +63,16 @@ public sealed class ShutdownCoordinator : IDisposable
     {
         context.Cancel = true; // we exit when draining is done, not now
         if (Interlocked.Exchange(ref _started, 1) == 0)
-            _ = Task.Run(() => ShutDownAsync(context.Signal == PosixSignal.SIGINT ? "SIGINT" : "SIGTERM", _options.HealthcheckInterval));
+            _ = Task.Run(() => ShutDownAsync(Name(context.Signal), _options.HealthcheckInterval));
     }
+
+    private static string Name(PosixSignal signal) => signal switch
+    {
+        PosixSignal.SIGINT => "SIGINT",
+        PosixSignal.SIGHUP => "SIGHUP",
+        PosixSignal.SIGQUIT => "SIGQUIT",
+        _ => "SIGTERM",
+    };
 
     private async Task ShutDownAsync(string? signal, TimeSpan interval)
     {

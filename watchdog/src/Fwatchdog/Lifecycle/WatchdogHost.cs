@@ -26,13 +26,17 @@ public static class WatchdogHost
         var metrics = new PrometheusMetrics();
         var limiter = new InflightLimiter(options.MaxInflight);
         var lockFile = options.SuppressLock ? null : new LockFile(options.LockFilePath);
-        var health = new HealthState(lockFile);
+        var startFailures = new StartFailureStreak(TimeProvider.System);
+        var health = new HealthState(lockFile, startFailures);
+        // Disposed last: whatever way RunAsync ends, function groups still running are killed first.
+        using var supervisor = new ProcessSupervisor(log);
         // The upstream's stderr is logged, never answered with, so mode=http always keeps it apart.
         using var runner = options.Command is null ? null
-            : new FunctionRunner(options.Command, options.KillGrace, options.CombineOutput && options.Mode != ExecutionMode.Http, options.LogBufferSize);
-        if (runner is { IsSubreaper: false })
+            : new FunctionRunner(supervisor, options.Command, options.KillGrace, options.CombineOutput && options.Mode != ExecutionMode.Http,
+                options.LogBufferSize, startFailures);
+        if (!supervisor.IsSubreaper)
             log.Warning("Could not become a child subreaper; orphaned grandchildren of functions will be reaped by init instead.");
-        await using var mode = CreateMode(options, runner, limiter, metrics, log);
+        await using var mode = CreateMode(options, supervisor, runner, limiter, metrics, log);
 
         var dispatcher = new RequestDispatcher(
             options.MetricsPort,
@@ -42,6 +46,7 @@ public static class WatchdogHost
             log);
         await using var server = new WatchdogServer(options, dispatcher, new KestrelLogBridge(log));
         using var shutdown = new ShutdownCoordinator(options, health, lockFile, limiter, server, log);
+        using var ignoredSignals = new IgnoredSignals(log);
 
         log.Information("Timeouts: read: {read} write: {write} hard: {hard} health: {health}.",
             GoDuration.Format(options.ReadTimeout), GoDuration.Format(options.WriteTimeout),
@@ -73,12 +78,13 @@ public static class WatchdogHost
     }
 
     /// <summary>The one place the mode is chosen; nothing after start-up asks again.</summary>
-    private static IWatchdogMode CreateMode(WatchdogOptions options, FunctionRunner? runner, InflightLimiter limiter, PrometheusMetrics metrics, ILogger log) =>
+    private static IWatchdogMode CreateMode(WatchdogOptions options, ProcessSupervisor supervisor, FunctionRunner? runner, InflightLimiter limiter,
+        PrometheusMetrics metrics, ILogger log) =>
         options.Mode switch
         {
             ExecutionMode.Static => new StaticMode(options, metrics, log),
             ExecutionMode.Http => new ProxyMode(options, runner!, limiter, metrics, log),
-            _ => new ForkMode(runner!, new FunctionEndpoint(options, runner!, limiter, metrics, log), log),
+            _ => new ForkMode(supervisor, new FunctionEndpoint(options, runner!, limiter, metrics, log), log),
         };
 
     private static async Task StopWhenFailedAsync(IWatchdogMode mode, ShutdownCoordinator shutdown)
@@ -107,8 +113,8 @@ public static class WatchdogHost
     private static void WarnIfOutputCannotSpill(WatchdogOptions options, ILogger log)
     {
         if (TempDirectoryProblem.Probe(options.TempDirectory) is { } problem)
-            log.Warning("{reason}; outputs larger than max_buffer_bytes ({max_buffer_bytes} bytes) will fail with 500 until you {remedy}.",
-                problem.Reason, options.MaxBufferBytes, problem.Remedy);
+            log.Warning("{reason}; outputs larger than max_buffer_bytes ({max_buffer_bytes} bytes) are held in memory up to {limit} bytes, and larger ones fail with 500; to serve them, {remedy}.",
+                problem.Reason, options.MaxBufferBytes, Math.Max(options.MaxBufferBytes, SpillBuffer.MemoryFallbackLimit), problem.Remedy);
     }
 
     private static bool TryWriteLockFile(LockFile? lockFile, ILogger log)

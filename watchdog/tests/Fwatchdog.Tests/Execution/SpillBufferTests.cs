@@ -147,4 +147,32 @@ public sealed class SpillBufferTests : IDisposable
 
         Assert.Throws<NotSupportedException>(() => buffer.Write([1, 2, 3], 0, 3));
     }
+
+    [Fact]
+    public async Task A_directory_that_cannot_be_written_keeps_output_in_memory_up_to_the_fallback_limit()
+    {
+        var missing = _directory.File("no-such-directory");
+        var data = Pattern(3 * Limit);
+        using var buffer = new SpillBuffer(Limit, missing);
+
+        await WriteInPiecesAsync(buffer, data, 4096);
+
+        Assert.False(buffer.SpilledToDisk);
+        Assert.Equal(data, await ReplayAsync(buffer));
+    }
+
+    [Fact]
+    public async Task Beyond_the_fallback_limit_the_write_fails_with_a_sentence_naming_the_directory()
+    {
+        var missing = _directory.File("no-such-directory");
+        using var buffer = new SpillBuffer(Limit, missing);
+        var piece = new byte[1024 * 1024];
+        for (var written = 0L; written < SpillBuffer.MemoryFallbackLimit; written += piece.Length)
+            await buffer.WriteAsync(piece);
+
+        var failure = await Assert.ThrowsAsync<SpillException>(() => buffer.WriteAsync(new byte[1]).AsTask());
+
+        Assert.Contains(missing, failure.Message);
+        Assert.Contains("TMPDIR", failure.Message);
+    }
 }

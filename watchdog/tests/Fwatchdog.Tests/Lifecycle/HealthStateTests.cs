@@ -1,5 +1,7 @@
+using Fwatchdog.Execution;
 using Fwatchdog.Lifecycle;
 using Fwatchdog.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Fwatchdog.Tests.Lifecycle;
 
@@ -50,5 +52,23 @@ public sealed class HealthStateTests : IDisposable
         Assert.True(health.IsHealthy);
         health.MarkStopping();
         Assert.False(health.IsHealthy);
+    }
+
+    [Fact]
+    public void Sustained_start_failures_turn_health_503_until_a_start_succeeds()
+    {
+        var time = new FakeTimeProvider();
+        var startFailures = new StartFailureStreak(time);
+        var health = new HealthState(null, startFailures);
+        health.MarkAccepting();
+
+        for (var i = 0; i < StartFailureStreak.MinimumFailures; i++)
+            startFailures.RecordFailure(new FunctionStartException("pipe2: too many open files", "hint", errno: 24));
+        Assert.True(health.IsHealthy);
+        time.Advance(StartFailureStreak.MinimumDuration);
+        Assert.False(health.IsHealthy);
+
+        startFailures.RecordSuccess();
+        Assert.True(health.IsHealthy);
     }
 }

@@ -12,9 +12,15 @@ internal static unsafe partial class LibC
     private const string Library = "libc";
 
     public const int EINTR = 4;
+    public const int E2BIG = 7;
     public const int ECHILD = 10;
     public const int EAGAIN = 11;
+    public const int ENOMEM = 12;
+    public const int ENFILE = 23;
+    public const int EMFILE = 24;
+    public const int ENOSPC = 28;
     public const int EPIPE = 32;
+    public const int EOPNOTSUPP = 95;
 
     public const int O_CLOEXEC = 0x80000;
     public const int O_NONBLOCK = 0x800;
@@ -35,11 +41,16 @@ internal static unsafe partial class LibC
     public const int SigSetSize = 128;
 
     public const int P_ALL = 0;
+    public const int P_PID = 1;
     public const int WEXITED = 4;
     public const int WNOWAIT = 0x01000000;
     public const int WNOHANG = 1;
-    /// <summary>sizeof(siginfo_t); si_code at 8, si_pid at 16, si_status at 24.</summary>
-    public const int SigInfoSize = 128;
+
+    public const int EFD_CLOEXEC = 0x80000;
+    public const int EFD_NONBLOCK = 0x800;
+
+    /// <summary>fallocate: reserve blocks without changing the file's size.</summary>
+    public const int FALLOC_FL_KEEP_SIZE = 1;
 
     public const int PR_SET_CHILD_SUBREAPER = 36;
 
@@ -69,6 +80,7 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, SetLastError = true)]
     public static partial nint write(int fd, byte* buffer, nuint count);
 
+    // The posix_spawn* family returns an errno value (0 on success) instead of setting errno.
     [LibraryImport(Library)]
     public static partial int posix_spawn_file_actions_init(void* actions);
 
@@ -96,13 +108,13 @@ internal static unsafe partial class LibC
     [LibraryImport(Library)]
     public static partial int posix_spawnattr_setsigdefault(void* attributes, void* signalSet);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int sigemptyset(void* signalSet);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int sigfillset(void* signalSet);
 
-    [LibraryImport(Library)]
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int sigdelset(void* signalSet, int signal);
 
     /// <summary>Returns an errno value (0 on success); exec failures such as ENOENT arrive here too.</summary>
@@ -113,10 +125,13 @@ internal static unsafe partial class LibC
     public static partial int kill(int pid, int signal);
 
     [LibraryImport(Library, SetLastError = true)]
-    public static partial int waitid(int idType, int id, byte* info, int options);
+    public static partial int waitid(int idType, int id, SigInfo* info, int options);
 
     [LibraryImport(Library, SetLastError = true)]
-    public static partial int waitpid(int pid, int* status, int options);
+    public static partial int eventfd(uint initialValue, int flags);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int fallocate(int fd, int mode, long offset, long length);
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int prctl(int option, nuint argument2, nuint argument3, nuint argument4, nuint argument5);

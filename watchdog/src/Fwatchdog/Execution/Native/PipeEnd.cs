@@ -26,17 +26,26 @@ internal sealed class PipeEnd : Stream, IValueTaskSource
     private bool _waiting;
     private bool _closed;
 
-    public PipeEnd(int fd, bool forWriting, PipeEventLoop loop)
+    /// <summary>Takes ownership of <paramref name="handle"/> at once: a constructor that throws has closed it.</summary>
+    /// <exception cref="NativeCallException">fcntl or epoll_ctl failed.</exception>
+    public PipeEnd(SafeFileHandle handle, bool forWriting, PipeEventLoop loop)
     {
-        _fd = fd;
+        _handle = handle;
+        _fd = (int)handle.DangerousGetHandle();
         _forWriting = forWriting;
         _loop = loop;
-        var flags = LibC.fcntl(fd, LibC.F_GETFL, 0);
-        if (flags < 0 || LibC.fcntl(fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK) < 0)
-            throw new IOException($"Could not make a function pipe non-blocking (errno {Marshal.GetLastPInvokeError()}).");
-        _token = loop.Register(this, fd, forWriting);
-        // Owned only once nothing else can fail: until then the caller still owns (and closes) the fd.
-        _handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            var flags = LibC.fcntl(_fd, LibC.F_GETFL, 0);
+            NativeCallException.ThrowIfFailed(flags, "fcntl(F_GETFL)");
+            NativeCallException.ThrowIfFailed(LibC.fcntl(_fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK), "fcntl(F_SETFL)");
+            _token = loop.Register(this, _fd, forWriting);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 
     public bool IsClosed => Volatile.Read(ref _closed);
@@ -106,7 +115,7 @@ internal sealed class PipeEnd : Stream, IValueTaskSource
                     case LibC.EPIPE:
                         throw new PipeClosedException();
                     default:
-                        throw new IOException($"{(write ? "Writing to" : "Reading from")} the function failed (errno {errno}).");
+                        throw new NativeCallException(write ? "write to the function's stdin" : "read from the function's output", errno);
                 }
             }
         }

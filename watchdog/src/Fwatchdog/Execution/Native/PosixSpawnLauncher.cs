@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Fwatchdog.Configuration;
+using Microsoft.Win32.SafeHandles;
 
 namespace Fwatchdog.Execution.Native;
 
@@ -31,75 +32,99 @@ internal sealed unsafe class PosixSpawnLauncher : IDisposable
 
     /// <param name="extraEnvironment">Variables added to (and overriding) the watchdog's own environment.</param>
     /// <param name="mergeStandardError">stderr into the stdout pipe, like Go's CombinedOutput.</param>
+    /// <exception cref="FunctionStartException">Any failure; every fd made on the way is closed again.</exception>
     public FunctionProcess Start(IReadOnlyList<KeyValuePair<string, string>>? extraEnvironment, bool mergeStandardError)
     {
+        PipePair? stdin = null, stdout = null, stderr = null;
+        PipeEnd? stdinEnd = null, stdoutEnd = null, stderrEnd = null;
         var envp = _environment.Build(extraEnvironment);
-        var stdin = new PipePair();
-        var stdout = new PipePair();
-        var stderr = mergeStandardError ? null : new PipePair();
         try
         {
-            var stdinEnd = stdin.TakeParentEnd(forWriting: true, _events);
-            var stdoutEnd = stdout.TakeParentEnd(forWriting: false, _events);
-            var stderrEnd = stderr?.TakeParentEnd(forWriting: false, _events);
-            return _reaper.Spawn(() =>
-            {
-                var pid = SpawnProcess(envp, stdin.ChildEnd, stdout.ChildEnd, (stderr ?? stdout).ChildEnd, out var errno);
-                if (pid <= 0)
-                    throw FunctionStartException.FromErrno(_program, errno);
-                return new FunctionProcess(pid, stdinEnd, stdoutEnd, stderrEnd);
-            });
+            stdin = PipePair.Create(parentWrites: true);
+            stdout = PipePair.Create(parentWrites: false);
+            stderr = mergeStandardError ? null : PipePair.Create(parentWrites: false);
+            stdinEnd = stdin.OpenParentEnd(_events);
+            stdoutEnd = stdout.OpenParentEnd(_events);
+            stderrEnd = stderr?.OpenParentEnd(_events);
+            var childEnds = new ChildEnds(stdin.ChildEnd, stdout.ChildEnd, (stderr ?? stdout).ChildEnd);
+            var ours = (Input: stdinEnd, Output: stdoutEnd, Error: stderrEnd);
+            return _reaper.Spawn(() => new FunctionProcess(SpawnProcess(envp, childEnds), ours.Input, ours.Output, ours.Error));
         }
-        catch
+        catch (Exception e)
         {
-            stdin.DisposeParentEnd();
-            stdout.DisposeParentEnd();
-            stderr?.DisposeParentEnd();
+            stdinEnd?.Dispose();
+            stdoutEnd?.Dispose();
+            stderrEnd?.Dispose();
+            if (e is NativeCallException native)
+                throw FunctionStartException.FromNativeCall(_program, native);
             throw;
         }
         finally
         {
             // The child holds its own copies now (or never started); ours must go or EOF never arrives.
-            stdin.CloseChildEnd();
-            stdout.CloseChildEnd();
-            stderr?.CloseChildEnd();
+            stdin?.Dispose();
+            stdout?.Dispose();
+            stderr?.Dispose();
             EnvironmentBlock.Free(envp);
         }
     }
 
-    private int SpawnProcess(byte** envp, int stdinRead, int stdoutWrite, int stderrWrite, out int errno)
+    private readonly record struct ChildEnds(SafeFileHandle StandardInput, SafeFileHandle StandardOutput, SafeFileHandle StandardError);
+
+    /// <returns>The child's PID.</returns>
+    private int SpawnProcess(byte** envp, ChildEnds ends)
     {
         var actions = stackalloc byte[LibC.FileActionsSize];
         var attributes = stackalloc byte[LibC.SpawnAttrSize];
-        var emptySet = stackalloc byte[LibC.SigSetSize];
-        var defaultSet = stackalloc byte[LibC.SigSetSize];
-        LibC.posix_spawn_file_actions_init(actions);
-        LibC.posix_spawnattr_init(attributes);
+        NativeCallException.ThrowIfError(LibC.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
         try
         {
-            LibC.posix_spawn_file_actions_adddup2(actions, stdinRead, 0);
-            LibC.posix_spawn_file_actions_adddup2(actions, stdoutWrite, 1);
-            LibC.posix_spawn_file_actions_adddup2(actions, stderrWrite, 2);
+            NativeCallException.ThrowIfError(LibC.posix_spawnattr_init(attributes), "posix_spawnattr_init");
+            try
+            {
+                // The pairs own these fds and stay undisposed until the spawn has returned.
+                AddDup2(actions, ends.StandardInput, 0);
+                AddDup2(actions, ends.StandardOutput, 1);
+                AddDup2(actions, ends.StandardError, 2);
+                SetSignalsAndGroup(attributes);
 
-            LibC.sigemptyset(emptySet);
-            LibC.sigfillset(defaultSet);
-            LibC.sigdelset(defaultSet, LibC.SIGKILL);
-            LibC.sigdelset(defaultSet, LibC.SIGSTOP);
-            LibC.posix_spawnattr_setsigmask(attributes, emptySet);
-            LibC.posix_spawnattr_setsigdefault(attributes, defaultSet);
-            LibC.posix_spawnattr_setpgroup(attributes, 0);
-            LibC.posix_spawnattr_setflags(attributes,
-                LibC.POSIX_SPAWN_SETPGROUP | LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK);
-
-            int pid;
-            errno = LibC.posix_spawnp(&pid, _file, actions, attributes, _argv, envp);
-            return errno == 0 ? pid : -1;
+                int pid;
+                var errno = LibC.posix_spawnp(&pid, _file, actions, attributes, _argv, envp);
+                if (errno != 0)
+                    throw FunctionStartException.FromErrno(_program, errno);
+                return pid;
+            }
+            finally
+            {
+                // Result deliberately ignored: glibc's destroy only frees memory and cannot fail.
+                _ = LibC.posix_spawnattr_destroy(attributes);
+            }
         }
         finally
         {
-            LibC.posix_spawnattr_destroy(attributes);
-            LibC.posix_spawn_file_actions_destroy(actions);
+            // Result deliberately ignored, as above.
+            _ = LibC.posix_spawn_file_actions_destroy(actions);
         }
+    }
+
+    private static void AddDup2(byte* actions, SafeFileHandle handle, int target) =>
+        NativeCallException.ThrowIfError(
+            LibC.posix_spawn_file_actions_adddup2(actions, (int)handle.DangerousGetHandle(), target), "posix_spawn_file_actions_adddup2");
+
+    /// <summary>Own process group; default dispositions for every signal (the runtime ignores SIGPIPE and we ignore a few more); empty mask.</summary>
+    private static void SetSignalsAndGroup(byte* attributes)
+    {
+        var emptySet = stackalloc byte[LibC.SigSetSize];
+        var defaultSet = stackalloc byte[LibC.SigSetSize];
+        NativeCallException.ThrowIfFailed(LibC.sigemptyset(emptySet), "sigemptyset");
+        NativeCallException.ThrowIfFailed(LibC.sigfillset(defaultSet), "sigfillset");
+        NativeCallException.ThrowIfFailed(LibC.sigdelset(defaultSet, LibC.SIGKILL), "sigdelset");
+        NativeCallException.ThrowIfFailed(LibC.sigdelset(defaultSet, LibC.SIGSTOP), "sigdelset");
+        NativeCallException.ThrowIfError(LibC.posix_spawnattr_setsigmask(attributes, emptySet), "posix_spawnattr_setsigmask");
+        NativeCallException.ThrowIfError(LibC.posix_spawnattr_setsigdefault(attributes, defaultSet), "posix_spawnattr_setsigdefault");
+        NativeCallException.ThrowIfError(LibC.posix_spawnattr_setpgroup(attributes, 0), "posix_spawnattr_setpgroup");
+        NativeCallException.ThrowIfError(LibC.posix_spawnattr_setflags(attributes,
+            LibC.POSIX_SPAWN_SETPGROUP | LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK), "posix_spawnattr_setflags");
     }
 
     public void Dispose()
