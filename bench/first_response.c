@@ -8,11 +8,18 @@
  * the function: what a scale-from-zero caller actually waits for. The watchdog is then ended with
  * SIGKILL by its PID (it has nothing in flight by then, and a graceful drain would only slow us).
  *
+ * Wall time swings with whatever else the machine runs; so at the first 200 we also read the CPU
+ * time the watchdog's threads have used so far (the sum of /proc/<pid>/task/<tid>/schedstat's first
+ * field, in ns: exact, unlike the 10 ms ticks of /proc/<pid>/stat) and its peak RSS (VmHWM). Both
+ * hardly move with other load.
+ *
  * usage: first_response <runs> <watchdog> [args...]
- * prints per-run milliseconds and a summary line `runs= ok= median_ms= min_ms= max_ms=`.
+ * prints per-run figures and a summary line
+ * `runs= ok= median_ms= min_ms= max_ms= median_cpu_ms= median_hwm_kib=`.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -80,8 +87,47 @@ static int try_request(int port)
     return status;
 }
 
-/* Returns milliseconds to the first 200, or a negative number on failure. */
-static double measure_one_start(char **watchdog_argv)
+/* CPU time used so far by every live thread of pid, in milliseconds; negative when unreadable. */
+static double cpu_ms_of(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *tasks = opendir(path);
+    if (!tasks) return -1;
+    double total_ns = 0;
+    struct dirent *task;
+    while ((task = readdir(tasks)) != NULL) {
+        if (task->d_name[0] == '.') continue;
+        char stat_path[320];
+        snprintf(stat_path, sizeof stat_path, "/proc/%d/task/%s/schedstat", (int)pid, task->d_name);
+        FILE *f = fopen(stat_path, "r");
+        unsigned long long on_cpu_ns;
+        if (!f) continue; /* the thread ended meanwhile */
+        if (fscanf(f, "%llu", &on_cpu_ns) == 1) total_ns += (double)on_cpu_ns;
+        fclose(f);
+    }
+    closedir(tasks);
+    return total_ns / 1e6;
+}
+
+/* VmHWM of pid in KiB; negative when unreadable. */
+static long peak_rss_kib_of(pid_t pid)
+{
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    long kib = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %ld", &kib) == 1) break;
+    fclose(f);
+    return kib;
+}
+
+struct start_sample { double wall_ms, cpu_ms; long hwm_kib; };
+
+/* Fills *sample; returns 0 on success, -1 when no 200 came back in time. */
+static int measure_one_start(char **watchdog_argv, struct start_sample *sample)
 {
     int port = free_loopback_port(), metrics_port = free_loopback_port();
     if (port < 0 || metrics_port < 0) return -1;
@@ -106,7 +152,12 @@ static double measure_one_start(char **watchdog_argv)
     for (;;) {
         int status = try_request(port);
         double t = now_ms() - started;
-        if (status == 200) { elapsed = t; break; }
+        if (status == 200) {
+            elapsed = t;
+            sample->cpu_ms = cpu_ms_of(pid);
+            sample->hwm_kib = peak_rss_kib_of(pid);
+            break;
+        }
         if (t > START_TIMEOUT_MS) break;
         if (waitpid(pid, NULL, WNOHANG) == pid) { pid = -1; break; } /* it died on us */
         usleep(POLL_INTERVAL_US);
@@ -115,13 +166,20 @@ static double measure_one_start(char **watchdog_argv)
         kill(pid, SIGKILL);
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
     }
-    return elapsed;
+    sample->wall_ms = elapsed;
+    return elapsed >= 0 ? 0 : -1;
 }
 
 static int compare_doubles(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+static double median_of(double *values, int n)
+{
+    qsort(values, (size_t)n, sizeof(double), compare_doubles);
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 int main(int argc, char **argv)
@@ -133,16 +191,22 @@ int main(int argc, char **argv)
     int runs = atoi(argv[1]);
     if (runs < 1 || runs > MAX_RUNS) { fprintf(stderr, "first_response: runs 1..%d\n", MAX_RUNS); return 2; }
 
-    double samples[MAX_RUNS];
+    double wall[MAX_RUNS], cpu[MAX_RUNS], hwm[MAX_RUNS];
     int ok = 0;
     for (int i = 0; i < runs; i++) {
-        double ms = measure_one_start(argv + 2);
-        printf("run %d: %.2f ms\n", i + 1, ms);
-        if (ms >= 0) samples[ok++] = ms;
+        struct start_sample sample = { -1, -1, -1 };
+        int rc = measure_one_start(argv + 2, &sample);
+        printf("run %d: %.2f ms, cpu %.2f ms, VmHWM %ld KiB\n", i + 1, sample.wall_ms, sample.cpu_ms, sample.hwm_kib);
+        if (rc == 0) {
+            wall[ok] = sample.wall_ms;
+            cpu[ok] = sample.cpu_ms;
+            hwm[ok] = (double)sample.hwm_kib;
+            ok++;
+        }
     }
     if (ok == 0) { printf("runs=%d ok=0\n", runs); return 1; }
-    qsort(samples, (size_t)ok, sizeof(double), compare_doubles);
-    double median = ok % 2 ? samples[ok / 2] : (samples[ok / 2 - 1] + samples[ok / 2]) / 2;
-    printf("runs=%d ok=%d median_ms=%.2f min_ms=%.2f max_ms=%.2f\n", runs, ok, median, samples[0], samples[ok - 1]);
+    double median = median_of(wall, ok); /* sorts wall: min and max follow */
+    printf("runs=%d ok=%d median_ms=%.2f min_ms=%.2f max_ms=%.2f median_cpu_ms=%.2f median_hwm_kib=%.0f\n",
+           runs, ok, median, wall[0], wall[ok - 1], median_of(cpu, ok), median_of(hwm, ok));
     return 0;
 }

@@ -261,7 +261,8 @@ measure_stream() {
 # measure_uploads label: `uploads` concurrent uploads of upload_bytes each to `wc -c`; the peak RSS
 # above idle, divided by the uploads in flight, is what one in-flight upload costs the watchdog.
 measure_uploads() {
-  local label=$1 key="wd.$label.uploads" line
+  local label=$1
+  local key="wd.$label.uploads" line
   echo "bench: $label, $uploads concurrent uploads of $((upload_bytes / 1024 / 1024)) MiB" >&2
   if ! start_watchdog "$binary_under_test" "$label-uploads" "wc -c"; then record "$key.ok" 0; return 0; fi
   sleep 0.3 # as for idle RSS: let start-up allocations settle
