@@ -6,8 +6,8 @@
 #   fwatchdog-local/python3        minbase + python3                 (python:3-slim)
 #   fwatchdog-local/nodejs         minbase + nodejs (Debian's 18.x)  (node:20-slim)
 #   fwatchdog-local/dotnet-sdk     minbase + clang + the host's .NET SDK + the NuGet packages the
-#                                  csharp template and the watchdog restore for a Native AOT
-#                                  publish, so both build offline   (mcr.microsoft.com/dotnet/sdk)
+#                                  csharp templates and the watchdog restore for a Native AOT
+#                                  publish, so all build offline    (mcr.microsoft.com/dotnet/sdk)
 # Each is tagged :<key> and :latest, the key hashing this folder's scripts (and, for the SDK, its
 # version and the project files whose packages it holds); an image whose key tag exists is not rebuilt, so a
 # warm run costs a few `docker image inspect` calls. Needs root (debootstrap, chroot).
@@ -18,6 +18,7 @@ repo=$(cd "$here/../.." && pwd)
 source "$here/lib.sh"
 
 csharp_template=$repo/classic-templates/template/csharp-fwatchdog
+csharp_http_template=$repo/classic-templates/template/csharp-http-fwatchdog
 # A handler written for OpenFaaS's csharp template (netstandard2.0), which the integration tests
 # build in our template unchanged: its packages are seeded too.
 openfaas_csharp=$repo/integration-tests/openfaas-handlers/csharp
@@ -25,7 +26,7 @@ watchdog_project=$repo/watchdog/src/Fwatchdog
 cache=${FWATCHDOG_IMAGE_CACHE:-/var/cache/fwatchdog-images}
 key=$(cat "$here/build.sh" "$here/lib.sh" | sha256sum | cut -c1-12)
 sdk_key=$( { echo "$key"; dotnet --version; cat "$csharp_template"/*.csproj "$csharp_template"/function/*.csproj "$openfaas_csharp"/*.csproj \
-  "$here/seed-nuget.sh" "$watchdog_project"/*.csproj; } \
+  "$csharp_http_template"/*.csproj "$csharp_http_template"/function/*.csproj "$here/seed-nuget.sh" "$watchdog_project"/*.csproj; } \
   | sha256sum | cut -c1-12)
 
 wanted=(busybox debian-slim python3 nodejs dotnet-sdk)
@@ -79,7 +80,7 @@ build_dotnet_sdk() {
   local with_openfaas=$work/csharp-openfaas
   cp -r "$csharp_template" "$with_openfaas"
   rm -rf "$with_openfaas/function" && cp -r "$openfaas_csharp" "$with_openfaas/function"
-  bash "$here/seed-nuget.sh" "$rootfs/root/.nuget/packages" "$csharp_template" "$watchdog_project"
+  bash "$here/seed-nuget.sh" "$rootfs/root/.nuget/packages" "$csharp_template" "$csharp_http_template" "$watchdog_project"
   SEED_AOT=false bash "$here/seed-nuget.sh" "$rootfs/root/.nuget/packages" "$with_openfaas"
   # No package source inside: a restore finds everything in the seeded global packages folder.
   mkdir -p "$rootfs/root/.nuget/NuGet"

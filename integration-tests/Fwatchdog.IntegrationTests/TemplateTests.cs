@@ -29,9 +29,8 @@ public sealed class TemplateTests(DockerEnvironment environment)
     {
         await using var container = await environment.StartListeningAsync(Template.Named(name));
 
-        using var health = await container.Http.GetAsync("_/health");
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("OK", await health.Content.ReadAsStringAsync());
+        var health = await container.WaitUntilHealthyAsync();
+        Assert.Equal("OK", health.Body);
 
         // The HEALTHCHECK runs every 3s; the first result decides between healthy and unhealthy.
         var state = await Eventually.HoldsAsync(

@@ -1,3 +1,4 @@
+using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Fwatchdog.Testing;
@@ -66,6 +67,21 @@ public sealed class RunningContainer : IAsyncDisposable
     /// <summary>The watchdog's readiness signal (docs/contract.md): both listeners are bound.</summary>
     public Task WaitUntilListeningAsync() =>
         Log.WaitForAsync($"Listening on port: {Port}", TimeSpan.FromSeconds(30));
+
+    /// <summary>GET of a path on the watchdog's port: the status and the body as text.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> GetTextAsync(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
+    /// Waits until /_/health answers 200: at once in the fork modes, in mode=http once the
+    /// function's server accepts connections.
+    /// </summary>
+    public Task<(HttpStatusCode Status, string Body)> WaitUntilHealthyAsync() =>
+        Eventually.HoldsAsync(() => GetTextAsync("_/health"), health => health.Status == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), health => $"/_/health answers {(int)health.Status}: {health.Body}", PollInterval);
 
     public Task<ContainerInspectResponse> InspectAsync() => _docker.Containers.InspectContainerAsync(Id);
 

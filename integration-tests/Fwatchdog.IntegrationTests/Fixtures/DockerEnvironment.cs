@@ -16,7 +16,12 @@ namespace Fwatchdog.IntegrationTests.Fixtures;
 /// </summary>
 public sealed class DockerEnvironment : IAsyncLifetime
 {
-    public const string WatchdogImage = "fwatchdog:dev";
+    /// <summary>
+    /// The watchdog image the templates copy from: fwatchdog:dev, or FWATCHDOG_TEST_IMAGE so that
+    /// runs from several checkouts on one engine do not retag each other's image.
+    /// </summary>
+    public static string WatchdogImage { get; } =
+        Environment.GetEnvironmentVariable("FWATCHDOG_TEST_IMAGE") is { Length: > 0 } tag ? tag : "fwatchdog:dev";
 
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
     private readonly Dictionary<string, Task<string>> _templateImages = new();
@@ -40,7 +45,7 @@ public sealed class DockerEnvironment : IAsyncLifetime
         FaasCli.PullTemplates(RepositoryPaths.Root);
         await ScriptRunner.RunAsync("docker/base-images/build.sh", TimeSpan.FromMinutes(15));
         await ScriptRunner.RunAsync("docker/build-image.sh", TimeSpan.FromMinutes(2),
-            new Dictionary<string, string> { ["FWATCHDOG_BINARY"] = binary });
+            new Dictionary<string, string> { ["FWATCHDOG_BINARY"] = binary }, [WatchdogImage]);
     }
 
     /// <summary>The template's image tag, building it the first time it is asked for.</summary>
@@ -67,8 +72,12 @@ public sealed class DockerEnvironment : IAsyncLifetime
     /// returns once its watchdog is listening; a container that never gets there is removed.
     /// </summary>
     public async Task<RunningContainer> StartListeningAsync(Template template, IReadOnlyDictionary<string, string>? environment = null,
-        long? memoryLimitBytes = null) =>
-        await StartListeningAsync(await TemplateImageAsync(template), environment, memoryLimitBytes);
+        long? memoryLimitBytes = null)
+    {
+        var variables = template.ContainerEnvironment();
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) variables[name] = value;
+        return await StartListeningAsync(await TemplateImageAsync(template), variables, memoryLimitBytes);
+    }
 
     /// <summary>Starts a container of an image this run built and returns once its watchdog is listening.</summary>
     public async Task<RunningContainer> StartListeningAsync(string image, IReadOnlyDictionary<string, string>? environment = null,

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Fwatchdog.IntegrationTests.Support;
+using Fwatchdog.Testing;
 
 namespace Fwatchdog.IntegrationTests.Fixtures;
 
@@ -42,10 +43,30 @@ public sealed record Template(string Name)
 
     public static IEnumerable<object[]> Names => All.Select(t => new object[] { t.Name });
 
+    public static IEnumerable<object[]> HttpNames => All.Where(t => t.ServesHttp).Select(t => new object[] { t.Name });
+
     public string Folder => Path.Combine(RepositoryPaths.Templates, Name);
 
     /// <summary>template.yml's language: <c>dockerfile</c> for a template whose handler carries its Dockerfile.</summary>
     public string Language => TemplateYml.Language(Folder);
+
+    /// <summary>An http-mode template: its image sets mode=http, and the watchdog starts its server once.</summary>
+    public bool ServesHttp
+    {
+        get
+        {
+            var dockerfile = Path.Combine(Folder, "Dockerfile");
+            return File.Exists(dockerfile) && File.ReadLines(dockerfile).Any(line => line.Trim() == "ENV mode=\"http\"");
+        }
+    }
+
+    /// <summary>
+    /// Variables every container of the template starts with. Containers share the host's network,
+    /// so an http-mode server gets a free loopback port instead of its image's fixed one (the
+    /// template's server listens wherever upstream_url points).
+    /// </summary>
+    public Dictionary<string, string> ContainerEnvironment() =>
+        ServesHttp ? new() { ["upstream_url"] = $"http://127.0.0.1:{FreePort.Next()}" } : new();
 
     /// <summary>
     /// Build arguments for a build context: WATCHDOG_IMAGE, and each <c>ARG *_IMAGE=&lt;registry image&gt;</c>
