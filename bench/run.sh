@@ -6,6 +6,8 @@
 #
 # usage: bash bench/run.sh [seconds-per-wrk-run]   (default 10; 2 or less = short mode, 64 MiB streams)
 # env:   FWATCHDOG_BINARY          the watchdog to measure (default artifacts/fwatchdog)
+#        BENCH_ONLY=http           only the mode=http section; prints its raw results and leaves
+#                                  artifacts/bench.json and the chart as they were
 #        FWATCHDOG_COMPARE_BINARY  optional second watchdog measured the same way (e.g. the Go one)
 #
 # Exits non-zero only when the benchmark itself cannot run (no binary, watchdog does not start);
@@ -402,6 +404,14 @@ record meta.wrk "$(wrk -v 2>&1 | head -n 1 | awk '{ print $2 }')"
 expected_sha512=$(head -c "$stream_bytes" /dev/zero | sha512sum | awk '{ print $1 }')
 
 record meta.loadavg_start "$(cut -d' ' -f1 /proc/loadavg)"
+if [[ ${BENCH_ONLY:-} == http ]]; then
+  exit_code=0
+  measure_http_mode "$binary_snapshot" || exit_code=1
+  record meta.loadavg_end "$(cut -d' ' -f1 /proc/loadavg)"
+  cp "$results" "$logs/results.txt"
+  cat "$results"
+  exit "$exit_code"
+fi
 measure_ceiling before
 exit_code=0
 measure_watchdog fwatchdog "$binary" "$binary_snapshot" || exit_code=1

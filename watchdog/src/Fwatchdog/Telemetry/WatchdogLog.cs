@@ -12,7 +12,7 @@ public static class WatchdogLog
         ITextFormatter formatter = format == LogFormat.Json ? new JsonLogFormatter() : new TextLogFormatter();
         return new LoggerConfiguration()
             .MinimumLevel.Information()
-            .WriteTo.Console(formatter)
+            .WriteTo.Sink(new StdoutLogSink(formatter, Console.OpenStandardOutput()))
             .CreateLogger();
     }
 }
