@@ -10,7 +10,20 @@ public sealed class ProcessSupervisorTests
     private static readonly ILogger Silent = new LoggerConfiguration().CreateLogger();
 
     private static int ThreadsNamed(string name) =>
-        Directory.EnumerateDirectories("/proc/self/task").Count(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == name);
+        Directory.EnumerateDirectories("/proc/self/task").Count(task => NameOf(task) == name);
+
+    /// <summary>A thread-pool thread may end while we list the tasks; its directory is then gone.</summary>
+    private static string? NameOf(string task)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(task, "comm")).Trim();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            return null;
+        }
+    }
 
     private static int FdsLinkedTo(string target) =>
         new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Count(fd => fd.LinkTarget == target);
@@ -18,12 +31,16 @@ public sealed class ProcessSupervisorTests
     [Fact]
     public async Task Disposing_ends_the_reaper_and_pipe_threads_and_closes_the_epoll_and_event_fds()
     {
+        // A reaper of an earlier test's supervisor may still be ending (its Dispose waits at most 1 s).
+        Assert.True(await Eventually.TrueWithinAsync(() => ThreadsNamed("child-reaper") == 0 && ThreadsNamed("pipe-events") == 0, TimeSpan.FromSeconds(5)),
+            "An earlier supervisor's threads are still running.");
         var epollBefore = FdsLinkedTo("anon_inode:[eventpoll]");
         var eventfdBefore = FdsLinkedTo("anon_inode:[eventfd]");
 
         var supervisor = new ProcessSupervisor(Silent);
-        Assert.Equal(1, ThreadsNamed("child-reaper"));
-        Assert.Equal(1, ThreadsNamed("pipe-events"));
+        // The OS thread name is set by the new thread itself, possibly just after Start returns.
+        Assert.True(await Eventually.TrueWithinAsync(() => ThreadsNamed("child-reaper") == 1 && ThreadsNamed("pipe-events") == 1, TimeSpan.FromSeconds(5)),
+            "The supervisor did not start exactly one reaper and one pipe thread.");
         Assert.Equal(epollBefore + 1, FdsLinkedTo("anon_inode:[eventpoll]"));
 
         supervisor.Dispose();
