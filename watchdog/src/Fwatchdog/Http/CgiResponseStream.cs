@@ -10,12 +10,9 @@ namespace Fwatchdog.Http;
 /// allows none, is logged once and recorded in <see cref="Fault"/>; the rest of the output is then
 /// discarded, so the function still runs to its end as it would without cgi_response.
 /// </summary>
-internal sealed class CgiResponseStream(Stream body, RequestLog log, Func<CgiResponseHeaders, Task>? onHeaders = null) : WriteOnlyStream
+internal sealed class CgiResponseStream(Stream body, RequestLog log, Func<CgiResponseHeaders, Task> onHeaders) : WriteOnlyStream
 {
     private readonly CgiHeaderReader _reader = new();
-
-    /// <summary>The function's headers, once its block has ended.</summary>
-    public CgiResponseHeaders? Headers => _reader.Headers;
 
     public string? Fault { get; private set; }
 
@@ -33,8 +30,7 @@ internal sealed class CgiResponseStream(Stream body, RequestLog log, Func<CgiRes
             }
             if (_reader.Headers is not { } headers)
                 return;
-            if (onHeaders is not null)
-                await onHeaders(headers).ConfigureAwait(false);
+            await onHeaders(headers).ConfigureAwait(false);
             buffer = buffer[used..];
         }
         if (buffer.IsEmpty)
