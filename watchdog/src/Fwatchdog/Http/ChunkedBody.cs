@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.IO.Pipelines;
 using System.Text;
+using Fwatchdog.Execution;
 using Microsoft.AspNetCore.Http;
 
 namespace Fwatchdog.Http;
@@ -14,7 +15,7 @@ namespace Fwatchdog.Http;
 /// the last chunk with an optional trailer, and a body that is never ended tells the client that
 /// the response is incomplete.
 /// </summary>
-internal sealed class ChunkedBody : Stream
+internal sealed class ChunkedBody : WriteOnlyStream
 {
     private static readonly byte[] CrLf = "\r\n"u8.ToArray();
 
@@ -57,14 +58,6 @@ internal sealed class ChunkedBody : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _writer.FlushAsync(cancellationToken).AsTask();
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
     public override void Flush() => throw new NotSupportedException("The response is written asynchronously.");
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("The response is written asynchronously.");
 }
