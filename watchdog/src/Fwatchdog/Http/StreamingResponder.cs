@@ -99,6 +99,14 @@ internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetri
         }
     }
 
-    private static bool AcceptsTrailers(HttpRequest request) =>
-        request.Headers.TE.Any(value => value?.Contains("trailers", StringComparison.OrdinalIgnoreCase) == true);
+    /// <summary>A loop, not LINQ's Any: StringValues' struct enumerator is not boxed on every streamed request.</summary>
+    private static bool AcceptsTrailers(HttpRequest request)
+    {
+        foreach (var value in request.Headers.TE)
+        {
+            if (value?.Contains("trailers", StringComparison.OrdinalIgnoreCase) == true)
+                return true;
+        }
+        return false;
+    }
 }
