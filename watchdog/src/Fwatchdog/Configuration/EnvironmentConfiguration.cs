@@ -50,7 +50,7 @@ public sealed class EnvironmentConfiguration
             ReadTimeout = Duration("read_timeout", Defaults.ReadTimeout),
             WriteTimeout = writeTimeout,
             ExecTimeout = Duration("exec_timeout", Defaults.ExecTimeout),
-            HealthcheckInterval = Duration("healthcheck_interval", (Defaults with { WriteTimeout = writeTimeout }).HealthcheckInterval),
+            HealthcheckInterval = Duration("healthcheck_interval", writeTimeout), // unset, it is write_timeout
             KillGrace = Duration("kill_grace", Defaults.KillGrace),
             CgiHeaders = Boolean("cgi_headers", Defaults.CgiHeaders),
             MarshalRequest = Boolean("marshal_request", Defaults.MarshalRequest),

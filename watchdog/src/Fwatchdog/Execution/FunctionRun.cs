@@ -1,3 +1,4 @@
+using Fwatchdog.Configuration;
 using Fwatchdog.Execution.Native;
 
 namespace Fwatchdog.Execution;
@@ -12,10 +13,6 @@ namespace Fwatchdog.Execution;
 public sealed class FunctionRun : IDisposable
 {
     private const int None = 0;
-
-    // .NET timers stop at 4294967294 ms (~49.7 days); a longer setting means "never" in practice,
-    // and must not throw inside a timer callback (which ends the process).
-    private static readonly TimeSpan LongestTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     private readonly FunctionProcess _process;
     private readonly TimeSpan _killGrace;
@@ -74,7 +71,9 @@ public sealed class FunctionRun : IDisposable
     private ITimer? Arm(TimeSpan deadline, TimerCallback expired) =>
         deadline > TimeSpan.Zero ? _time.CreateTimer(expired, this, Bounded(deadline), Timeout.InfiniteTimeSpan) : null;
 
-    private static TimeSpan Bounded(TimeSpan delay) => delay < LongestTimer ? delay : LongestTimer;
+    // A longer delay (a large X-Timeout) means "never" in practice, and must not throw inside a
+    // timer callback (which ends the process).
+    private static TimeSpan Bounded(TimeSpan delay) => delay < GoDuration.MaxTimer ? delay : GoDuration.MaxTimer;
 
     private async Task DrainAsync(Task pump, PipeEnd? pipe)
     {
@@ -100,8 +99,7 @@ public sealed class FunctionRun : IDisposable
             return;
         _error = error;
         _stop.Cancel();
-        if (_process.SignalGroup(LibC.SIGTERM))
-            Interlocked.CompareExchange(ref _killTimer, KillTimer(), null)?.Dispose();
+        Terminate();
     }
 
     private ITimer KillTimer() =>

@@ -8,7 +8,5 @@ public enum InputRejection { TooLarge, Malformed }
 /// </summary>
 public sealed class InputRejectedException(InputRejection reason, string message, Exception? inner = null) : Exception(message, inner)
 {
-    public InputRejection Reason => reason;
-
     public RunEnd End => reason == InputRejection.TooLarge ? RunEnd.InputTooLarge : RunEnd.InputMalformed;
 }
