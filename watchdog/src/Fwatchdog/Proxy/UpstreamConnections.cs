@@ -42,7 +42,8 @@ internal static class UpstreamConnections
         return new DnsEndPoint(host, url.Port);
     }
 
-    private static async ValueTask<Stream> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken)
+    /// <summary>One TCP connection to the upstream, Nagle off; also the readiness probe's.</summary>
+    public static async ValueTask<Stream> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken)
     {
         var socket = endpoint is DnsEndPoint
             ? new Socket(SocketType.Stream, ProtocolType.Tcp)

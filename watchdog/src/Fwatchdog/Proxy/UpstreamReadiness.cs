@@ -43,14 +43,11 @@ internal sealed class UpstreamReadiness(EndPoint endpoint, ILogger log)
 
     private async Task<bool> TryConnectAsync()
     {
-        using var socket = new Socket(endpoint.AddressFamily == AddressFamily.Unspecified ? AddressFamily.InterNetworkV6 : endpoint.AddressFamily,
-            SocketType.Stream, ProtocolType.Tcp);
-        if (socket.AddressFamily == AddressFamily.InterNetworkV6)
-            socket.DualMode = true;
         using var limit = new CancellationTokenSource(ConnectLimit);
         try
         {
-            await socket.ConnectAsync(endpoint, limit.Token).ConfigureAwait(false);
+            // The same connect the forwarded requests use, so "ready" means they can connect too.
+            await using var connection = await UpstreamConnections.ConnectAsync(endpoint, limit.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)

@@ -65,7 +65,7 @@ public sealed class StaticFileEndpoint : IFunctionEndpoint
                 return;
         }
 
-        var file = new FileInfo(target.Path!);
+        var file = target.File!;
         var length = file.Length;
         var lastModified = TruncateToSeconds(file.LastWriteTimeUtc);
         var etag = new EntityTagHeaderValue($"\"{lastModified.Ticks:x}-{length:x}\"");
@@ -95,7 +95,7 @@ public sealed class StaticFileEndpoint : IFunctionEndpoint
         response.ContentLength = count;
         if (HttpMethods.IsHead(request.Method) || count == 0)
             return;
-        await response.SendFileAsync(target.Path!, offset, count, context.RequestAborted).ConfigureAwait(false);
+        await response.SendFileAsync(file.FullName, offset, count, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).</summary>

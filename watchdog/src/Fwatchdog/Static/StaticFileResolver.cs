@@ -20,14 +20,17 @@ internal sealed class StaticFileResolver(string root)
         var joined = Path.GetFullPath(Path.Join(_root, relative));
         if (!IsInsideRoot(joined) || RealPath.Of(joined) is not { } real || !IsInsideRoot(real))
             return StaticTarget.NotFound;
-        if (File.Exists(real))
-            return requestPath.EndsWith('/') ? StaticTarget.NotFound : StaticTarget.File(real);
+        // The FileInfo's one stat answers both "is it a file" and the endpoint's length and date.
+        if (new FileInfo(real) is { Exists: true } file)
+            return requestPath.EndsWith('/') ? StaticTarget.NotFound : StaticTarget.Found(file);
         if (!Directory.Exists(real))
             return StaticTarget.NotFound;
         if (!requestPath.EndsWith('/'))
             return StaticTarget.DirectoryWithoutSlash;
         var index = RealPath.Of(Path.Join(real, IndexFile));
-        return index is not null && IsInsideRoot(index) && File.Exists(index) ? StaticTarget.File(index) : StaticTarget.NotFound;
+        return index is not null && IsInsideRoot(index) && new FileInfo(index) is { Exists: true } indexFile
+            ? StaticTarget.Found(indexFile)
+            : StaticTarget.NotFound;
     }
 
     private bool IsInsideRoot(string path) =>
@@ -35,11 +38,13 @@ internal sealed class StaticFileResolver(string root)
         : path.StartsWith(_root, StringComparison.Ordinal) && (path[_root.Length] == '/' || _root == "/");
 }
 
-internal readonly record struct StaticTarget(StaticTargetKind Kind, string? Path)
+internal readonly record struct StaticTarget(StaticTargetKind Kind, FileInfo? File)
 {
+    public string? Path => File?.FullName;
+
     public static readonly StaticTarget NotFound = new(StaticTargetKind.NotFound, null);
     public static readonly StaticTarget DirectoryWithoutSlash = new(StaticTargetKind.DirectoryWithoutSlash, null);
-    public static StaticTarget File(string path) => new(StaticTargetKind.File, path);
+    public static StaticTarget Found(FileInfo file) => new(StaticTargetKind.File, file);
 }
 
 internal enum StaticTargetKind { NotFound, File, DirectoryWithoutSlash }
