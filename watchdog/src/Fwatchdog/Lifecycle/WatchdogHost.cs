@@ -51,8 +51,11 @@ public static class WatchdogHost
         log.Information("Timeouts: read: {read} write: {write} hard: {hard} health: {health}.",
             GoDuration.Format(options.ReadTimeout), GoDuration.Format(options.WriteTimeout),
             GoDuration.Format(options.ExecTimeout), GoDuration.Format(options.HealthcheckInterval));
-        if (!await TryListenAsync(server, options, log).ConfigureAwait(false))
-            return 1;
+        using (InlineSocketCompletions.EnableFor(options.Mode))
+        {
+            if (!await TryListenAsync(server, options, log).ConfigureAwait(false))
+                return 1;
+        }
         if (!mode.Start())
             return 1;
         _ = StopWhenFailedAsync(mode, shutdown);
