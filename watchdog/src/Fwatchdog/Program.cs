@@ -30,6 +30,9 @@ public static class Program
             Console.Error.Write($"{e.Message}\n");
             return 1;
         }
+        // mode=http: restarts the process in place with its GC budget (returns here only when it could not).
+        if (ProxyGcBudget.Apply(options.Mode) is { } budgetWarning)
+            warnings = [.. warnings, budgetWarning];
 
         var log = WatchdogLog.Create(options.LogFormat);
         try
