@@ -4,22 +4,23 @@ namespace Fwatchdog.Telemetry;
 /// The log's path to stdout: lines are appended to a buffer, and one writer thread writes whatever
 /// has accumulated with a single <c>write</c>, then rests for <see cref="Coalescing"/> before the
 /// next, so a busy watchdog makes a few hundred writes a second instead of one per line. The
-/// threads that log — in mode=http the socket thread itself — never wait for stdout unless the
+/// threads that log — in mode=http the socket threads themselves — never wait for stdout unless the
 /// buffer is full (stdout blocked: then they wait, as Go's log does). Lines keep their order and
 /// never interleave.
 /// </summary>
 /// <remarks>
-/// One write per line cost mode=http ~1.5 µs of its ~33 µs of CPU per proxied request, and put a
+/// One write per line cost mode=http ~1.5 µs of its ~33 µs of CPU per proxied request and put a
 /// blocking system call on the socket thread. A line reaches stdout within about a millisecond;
-/// <see cref="Flush"/> (errors, start-up failures) and <see cref="Dispose"/> (exit) wait until it has.
+/// <see cref="Flush"/> (a fatal error, a crash) and <see cref="Dispose"/> (exit) wait until it has,
+/// for at most <see cref="DrainLimit"/> each.
 /// </remarks>
 internal sealed class BatchedOutput : IDisposable
 {
     /// <summary>How long the writer rests after a write, letting lines accumulate.</summary>
     public static readonly TimeSpan Coalescing = TimeSpan.FromMilliseconds(1);
 
-    /// <summary>How long <see cref="Dispose"/> waits for a blocked stdout before giving up on what is left.</summary>
-    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
+    /// <summary>How long Flush and Dispose wait for a blocked stdout before giving up on what is left.</summary>
+    public static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
 
     private readonly Stream _output;
     private readonly TextWriter _problems;
@@ -31,9 +32,10 @@ internal sealed class BatchedOutput : IDisposable
     private Batch _writing;
     private long _appended;
     private long _written;
+    private int _flushWaiters;
     private bool _writerIdle;
     private bool _stopping;
-    private bool _broken;
+    private bool _failureReported;
 
     /// <param name="output">Where the lines go (stdout).</param>
     /// <param name="problems">Where a failing <paramref name="output"/> is reported, once (stderr).</param>
@@ -55,10 +57,8 @@ internal sealed class BatchedOutput : IDisposable
     {
         lock (_gate)
         {
-            while (_pending.Length > 0 && _pending.Length + line.Length > _capacity && !_broken && !_stopping)
+            while (_pending.Length > 0 && _pending.Length + line.Length > _capacity && !_stopping)
                 Monitor.Wait(_gate);
-            if (_broken)
-                return; // stdout failed: reported once on stderr, the lines have nowhere to go
             _pending.Add(line);
             _appended += line.Length;
             if (_writerIdle)
@@ -66,15 +66,26 @@ internal sealed class BatchedOutput : IDisposable
         }
     }
 
-    /// <summary>Waits until every line appended so far is written (or stdout has failed).</summary>
+    /// <summary>Waits until every line appended so far is written — at most <see cref="DrainLimit"/>, and not at all once stopped.</summary>
     public void Flush()
     {
+        if (Thread.CurrentThread == _writer)
+            return; // the writer cannot wait for itself
+        var deadline = DateTime.UtcNow + DrainLimit;
         lock (_gate)
         {
             var target = _appended;
-            Monitor.PulseAll(_gate); // an idle or resting writer starts now
-            while (_written < target && !_broken)
-                Monitor.Wait(_gate);
+            _flushWaiters++;
+            try
+            {
+                Monitor.PulseAll(_gate); // an idle or resting writer starts now
+                while (_written < target && !_stopping && _writer.IsAlive && deadline - DateTime.UtcNow is var left && left > TimeSpan.Zero)
+                    Monitor.Wait(_gate, left);
+            }
+            finally
+            {
+                _flushWaiters--;
+            }
         }
     }
 
@@ -109,37 +120,45 @@ internal sealed class BatchedOutput : IDisposable
                 Monitor.PulseAll(_gate); // loggers waiting for room
             }
 
-            var written = TryWrite(_writing);
+            WriteOrReport(_writing.Span);
+            var written = _writing.Length;
             _writing.Clear();
             lock (_gate)
             {
                 _written += written;
                 Monitor.PulseAll(_gate); // Flush callers
-                if (_broken)
-                    return;
-                // Rest, unless someone is waiting for the lines: a flush or the exit.
-                if (!_stopping)
+                // Rest, unless someone waits for the lines: a flush or the exit.
+                if (!_stopping && _flushWaiters == 0)
                     Monitor.Wait(_gate, _coalescing);
             }
         }
     }
 
-    /// <returns>The batch's length: written, or dropped because stdout failed.</returns>
-    private int TryWrite(Batch batch)
+    /// <summary>
+    /// A failed write loses that batch only: the next one is tried again (a full disk may be freed).
+    /// The first failure is reported on stderr, if stderr still works; nothing here may end the writer.
+    /// </summary>
+    private void WriteOrReport(ReadOnlySpan<byte> batch)
     {
         try
         {
-            _output.Write(batch.Span);
+            _output.Write(batch);
             _output.Flush();
         }
-        catch (IOException e)
+        catch (Exception e)
         {
-            lock (_gate)
-                _broken = true;
-            // Deliberately not rethrown: the watchdog keeps serving without its log, as Go's log does when stdout breaks.
-            _problems.Write($"fwatchdog: writing the log to stdout failed ({e.Message}); later log lines are dropped. Check what reads the container's stdout.\n");
+            if (_failureReported)
+                return;
+            _failureReported = true;
+            try
+            {
+                _problems.Write($"fwatchdog: writing the log to stdout failed ({e.Message}); lines are lost while it fails. Check what reads the container's stdout.\n");
+            }
+            catch (Exception)
+            {
+                // Deliberately ignored: stderr is broken too, and there is nowhere left to say so.
+            }
         }
-        return batch.Length;
     }
 
     /// <summary>A growable byte buffer that shrinks back after an unusually long line.</summary>

@@ -9,9 +9,9 @@ namespace Fwatchdog.Telemetry;
 /// <summary>
 /// The log's only sink: each event formatted into a per-thread buffer, then handed whole to
 /// <see cref="BatchedOutput"/>, which writes the accumulated lines to stdout in one write — so lines
-/// never interleave, and the threads that log do not make a system call per line. Errors and fatal
-/// events are written before Emit returns (the watchdog may be about to stop); the rest within about
-/// a millisecond, and all of it before Dispose returns. Replaces Serilog's console sink, which
+/// never interleave, and the threads that log do not make a system call per line. A fatal event is
+/// written before Emit returns (the watchdog is about to stop); the rest within about a millisecond,
+/// and all of it before Dispose returns. Replaces Serilog's console sink, which
 /// allocated a StringWriter and its string per event and wrote through Console.Out's synchronized,
 /// auto-flushed writer: in mode=http, where every proxied call logs a line, that took 5-6 µs of the
 /// watchdog's ~38 µs of CPU per request.
@@ -30,8 +30,8 @@ internal sealed class StdoutLogSink(ITextFormatter formatter, BatchedOutput outp
         var bytes = line.Encode();
         output.Append(bytes);
         line.Reset();
-        if (logEvent.Level >= LogEventLevel.Error)
-            output.Flush();
+        if (logEvent.Level == LogEventLevel.Fatal)
+            output.Flush(); // the watchdog is about to stop
     }
 
     /// <summary>Writes every line still buffered (Serilog disposes its sinks with the logger, at exit).</summary>

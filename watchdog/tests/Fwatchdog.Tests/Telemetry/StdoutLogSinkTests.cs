@@ -3,7 +3,7 @@ using Fwatchdog.Telemetry;
 
 namespace Fwatchdog.Tests.Telemetry;
 
-/// <summary>The stdout sink: whole lines, UTF-8, from many threads at once, with reused buffers; errors written before Emit returns.</summary>
+/// <summary>The stdout sink: whole lines, UTF-8, from many threads at once, with reused buffers; a fatal event written before Emit returns.</summary>
 public class StdoutLogSinkTests
 {
     [Fact]
@@ -42,15 +42,36 @@ public class StdoutLogSinkTests
     }
 
     [Fact]
-    public void An_error_is_on_stdout_when_Emit_returns()
+    public void A_fatal_event_is_on_stdout_when_Emit_returns()
     {
-        var stdout = new MemoryStream();
-        // A writer that would otherwise rest for a minute between writes.
+        var stdout = new RecordingStream();
+        // A writer that would otherwise rest for a minute after its first write.
         using var sink = new StdoutLogSink(new TextLogFormatter(), new BatchedOutput(stdout, TextWriter.Null, coalescing: TimeSpan.FromMinutes(1)));
-
         sink.Emit(LogEvents.Create(Serilog.Events.LogEventLevel.Information, LogEvents.Noon, null, "first"));
-        sink.Emit(LogEvents.Create(Serilog.Events.LogEventLevel.Error, LogEvents.Noon, null, "failed"));
+        Assert.True(stdout.FirstWrite.Wait(TimeSpan.FromSeconds(10)));
 
-        Assert.Equal("2024/03/05 12:07:09 first\n2024/03/05 12:07:09 failed\n", Encoding.UTF8.GetString(stdout.ToArray()));
+        sink.Emit(LogEvents.Create(Serilog.Events.LogEventLevel.Fatal, LogEvents.Noon, null, "stopping"));
+
+        Assert.Equal("2024/03/05 12:07:09 first\n2024/03/05 12:07:09 stopping\n", stdout.Text);
+    }
+
+    private sealed class RecordingStream : MemoryStream
+    {
+        private readonly Lock _lock = new();
+        private readonly StringBuilder _text = new();
+
+        public ManualResetEventSlim FirstWrite { get; } = new();
+
+        public string Text
+        {
+            get { lock (_lock) return _text.ToString(); }
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            lock (_lock)
+                _text.Append(Encoding.UTF8.GetString(buffer));
+            FirstWrite.Set();
+        }
     }
 }
