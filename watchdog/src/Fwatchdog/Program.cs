@@ -30,11 +30,15 @@ public static class Program
             Console.Error.Write($"{e.Message}\n");
             return 1;
         }
+        // mode=http: the first time, this replaces the process with itself under mode=http's GC budget.
+        var runtime = ProxyRuntimeSettings.Apply(options.Mode);
+        if (runtime.Warning is { } runtimeWarning)
+            warnings = [.. warnings, runtimeWarning];
 
         var log = WatchdogLog.Create(options.LogFormat);
         try
         {
-            return await WatchdogHost.RunAsync(options, warnings, log).ConfigureAwait(false);
+            return await WatchdogHost.RunAsync(options, warnings, runtime.WithheldFromFunction, log).ConfigureAwait(false);
         }
         finally
         {

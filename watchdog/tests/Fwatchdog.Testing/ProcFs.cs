@@ -77,6 +77,10 @@ public static class ProcFs
         catch (UnauthorizedAccessException) { return ""; }
     }
 
+    /// <summary>The process's environment as "NAME=value" entries: what it was started (or last re-executed) with.</summary>
+    public static IReadOnlyList<string> Environment(int pid) =>
+        File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>How many of the process's fds are pipes (fds opened and closed per function call).</summary>
     public static int OpenPipes(int pid)
     {

@@ -18,13 +18,11 @@ public sealed class FunctionRunner : IDisposable
 
     /// <param name="maxLogLineBytes">log_buffer_size: stderr lines longer than this are logged in pieces.</param>
     /// <param name="time">The clock of every run's timers: exec timeout, input deadline, kill grace.</param>
+    /// <param name="withheld">Variables of the watchdog's environment the function does not inherit.</param>
     public FunctionRunner(ProcessSupervisor supervisor, CommandLine command, TimeSpan killGrace, bool combineOutput, int maxLogLineBytes,
-        StartFailureStreak startFailures, TimeProvider time)
+        StartFailureStreak startFailures, TimeProvider time, IReadOnlyCollection<string>? withheld = null)
     {
-        var inherited = Environment.GetEnvironmentVariables()
-            .Cast<System.Collections.DictionaryEntry>()
-            .Select(entry => new KeyValuePair<string, string>((string)entry.Key, (string?)entry.Value ?? ""));
-        _launcher = new PosixSpawnLauncher(command, inherited, supervisor.Events, supervisor.Reaper);
+        _launcher = new PosixSpawnLauncher(command, EnvironmentBlock.Current(withheld), supervisor.Events, supervisor.Reaper);
         _startFailures = startFailures;
         _killGrace = killGrace;
         _combineOutput = combineOutput;

@@ -16,8 +16,9 @@ namespace Fwatchdog.Lifecycle;
 /// </summary>
 public static class WatchdogHost
 {
+    /// <param name="withheldFromFunction">Variables the watchdog set for its own runtime (<see cref="ProxyRuntimeSettings"/>), kept from the function.</param>
     /// <returns>The process exit code.</returns>
-    public static async Task<int> RunAsync(WatchdogOptions options, IReadOnlyList<string> warnings, ILogger log)
+    public static async Task<int> RunAsync(WatchdogOptions options, IReadOnlyList<string> warnings, IReadOnlyList<string> withheldFromFunction, ILogger log)
     {
         log.Information("Version: {version}\tSHA: {commit}", BuildInfo.Version, BuildInfo.Commit);
         foreach (var warning in warnings)
@@ -33,7 +34,7 @@ public static class WatchdogHost
         // The upstream's stderr is logged, never answered with, so mode=http always keeps it apart.
         using var runner = options.Command is null ? null
             : new FunctionRunner(supervisor, options.Command, options.KillGrace, options.CombineOutput && options.Mode != ExecutionMode.Http,
-                options.LogBufferSize, startFailures, TimeProvider.System);
+                options.LogBufferSize, startFailures, TimeProvider.System, withheldFromFunction);
         if (!supervisor.IsSubreaper)
             log.Warning("Could not become a child subreaper; orphaned grandchildren of functions will be reaped by init instead.");
         await using var mode = CreateMode(options, supervisor, runner, limiter, metrics, log);

@@ -118,6 +118,8 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             sys.stdout.flush()
             os._exit(int(self.query("code", "0")))
+        if path == "/env":
+            return self.answer(200, "".join("%s=%s\n" % item for item in sorted(os.environ.items())).encode())
         if path == "/ready":
             return self.answer(200 if os.path.exists(self.query("file")) else 503, b"ready?\n")
         body = bytearray()

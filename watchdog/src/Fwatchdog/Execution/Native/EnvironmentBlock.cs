@@ -12,6 +12,13 @@ internal sealed unsafe class EnvironmentBlock : IDisposable
 {
     private readonly (string Name, nint Entry)[] _inherited;
 
+    /// <summary>The watchdog's own environment as it is now, less <paramref name="withheld"/>.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> Current(IReadOnlyCollection<string>? withheld = null) =>
+        Environment.GetEnvironmentVariables()
+            .Cast<System.Collections.DictionaryEntry>()
+            .Where(entry => withheld is null || !withheld.Contains((string)entry.Key))
+            .Select(entry => new KeyValuePair<string, string>((string)entry.Key, (string?)entry.Value ?? ""));
+
     public EnvironmentBlock(IEnumerable<KeyValuePair<string, string>> inherited)
     {
         _inherited = inherited

@@ -68,6 +68,10 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, SetLastError = true)]
     public static partial int pipe2(int* fds, int flags);
 
+    /// <summary>Returns only on failure (-1, errno set).</summary>
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int execve(byte* path, byte** argv, byte** envp);
+
     [LibraryImport(Library, SetLastError = true)]
     public static partial int fcntl(int fd, int command, int argument);
 
