@@ -24,6 +24,8 @@ public sealed class HttpModeRuntimeSettingsTests(ITestOutputHelper output) : Wat
         var own = ProcFs.Environment(watchdog.Pid);
         Assert.Contains("DOTNET_GCgen0size=400000", own);
         Assert.Contains("DOTNET_GCGen0MaxBudget=400000", own);
+        var binaryName = Path.GetFileName(WatchdogBinary.Path);
+        Assert.Equal(binaryName[..Math.Min(15, binaryName.Length)], ProcFs.Name(watchdog.Pid)); // re-executed under its own name
         var inherited = await UpstreamEnvironmentAsync(watchdog);
         Assert.Contains("MY_SETTING=kept", inherited);
         Assert.DoesNotContain(inherited, line => WatchdogOnly.Any(line.StartsWith));

@@ -77,6 +77,9 @@ public static class ProcFs
         catch (UnauthorizedAccessException) { return ""; }
     }
 
+    /// <summary>The process's name as ps shows it (the executed file's name, at most 15 bytes).</summary>
+    public static string Name(int pid) => File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
+
     /// <summary>The process's environment as "NAME=value" entries: what it was started (or last re-executed) with.</summary>
     public static IReadOnlyList<string> Environment(int pid) =>
         File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);

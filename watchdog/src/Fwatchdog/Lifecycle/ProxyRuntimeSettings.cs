@@ -70,10 +70,11 @@ internal sealed unsafe record ProxyRuntimeSettings(IReadOnlyList<string> Withhel
     /// <returns>Why the budget could not be applied: execve returns only when it failed.</returns>
     private static string ReExecuteWithBudget()
     {
-        // The running image even if its file was replaced or deleted since (qemu-user maps it to the guest binary).
-        var path = Directory.Exists("/proc/self") ? "/proc/self/exe" : Environment.ProcessPath;
+        // Its real path, not /proc/self/exe: the kernel names the process after the file it executes,
+        // and `ps`, `pidof` and tests look for "fwatchdog", not "exe". (qemu-user answers with the guest binary.)
+        var path = Environment.ProcessPath;
         if (path is null)
-            return Unapplied("the watchdog's own path is unknown: /proc is not mounted");
+            return Unapplied("the watchdog's own path is unknown: is /proc mounted?");
 
         using var environment = new EnvironmentBlock(EnvironmentBlock.Current());
         var envp = environment.Build([.. BudgetNames.Select(name => new KeyValuePair<string, string>("DOTNET_" + name, FourMiB)), new(Marker, "1")]);
