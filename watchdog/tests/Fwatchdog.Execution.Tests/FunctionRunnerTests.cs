@@ -14,10 +14,11 @@ public sealed class FunctionRunnerTests : IDisposable
 
     public void Dispose() => _supervisor.Dispose();
 
-    private async Task<(RunOutcome Outcome, string Output)> RunAsync(string program, string[] arguments, string input = "")
+    private async Task<(RunOutcome Outcome, string Output)> RunAsync(string program, string[] arguments, string input = "", IReadOnlyCollection<string>? withheld = null)
     {
         var command = new CommandLine(program, arguments);
-        using var runner = new FunctionRunner(_supervisor, command, KillGrace, combineOutput: true, MaxLogLineBytes, new StartFailureStreak(TimeProvider.System), TimeProvider.System);
+        using var runner = new FunctionRunner(_supervisor, command, KillGrace, combineOutput: true, MaxLogLineBytes, new StartFailureStreak(TimeProvider.System), TimeProvider.System,
+            withheld);
         using var run = runner.Start(null, null);
         using var output = new MemoryStream();
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -34,6 +35,26 @@ public sealed class FunctionRunnerTests : IDisposable
         Assert.True(outcome.Exit.Success);
         Assert.Equal("hello", output);
         Assert.Equal(5, outcome.BytesIn);
+    }
+
+    [Fact]
+    public async Task The_function_inherits_the_watchdogs_environment_except_what_is_withheld()
+    {
+        Environment.SetEnvironmentVariable("FWATCHDOG_TEST_KEPT", "kept");
+        Environment.SetEnvironmentVariable("FWATCHDOG_TEST_WITHHELD", "withheld");
+        try
+        {
+            var (_, output) = await RunAsync("env", [], withheld: ["FWATCHDOG_TEST_WITHHELD"]);
+
+            var variables = output.Split('\n');
+            Assert.Contains("FWATCHDOG_TEST_KEPT=kept", variables);
+            Assert.DoesNotContain(variables, line => line.StartsWith("FWATCHDOG_TEST_WITHHELD=", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("FWATCHDOG_TEST_KEPT", null);
+            Environment.SetEnvironmentVariable("FWATCHDOG_TEST_WITHHELD", null);
+        }
     }
 
     [Fact]
