@@ -46,37 +46,28 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         _input = new RequestInput(options);
     }
 
-    public async Task HandleAsync(HttpContext context)
+    public async Task HandleAsync(HttpContext context, long started)
     {
-        var started = Stopwatch.GetTimestamp();
-        _metrics.RequestStarted();
+        if (!_limiter.TryEnter())
+        {
+            await _limiter.RefuseAsync(context, _metrics).ConfigureAwait(false);
+            return;
+        }
         try
         {
-            if (!_limiter.TryEnter())
-            {
-                await _limiter.RefuseAsync(context, _metrics).ConfigureAwait(false);
-                return;
-            }
-            try
-            {
-                var request = context.Request;
-                var callId = CallId.From(request);
-                context.Response.Headers[CallId.Header] = callId;
-                var log = new RequestLog(_log, callId, request.Method, request.Path.Value ?? "/");
-                var call = new Call(context, started, log);
-                await ForwardAsync(call, callId).ConfigureAwait(false);
-                _metrics.FunctionCompleted(call.Outcome, null, call.Seconds, call.BytesIn, call.BytesOut);
-                if (!IsKubeletProbe(request))
-                    log.Forwarded(context.Response.StatusCode, call.BytesOut, call.Seconds);
-            }
-            finally
-            {
-                _limiter.Exit();
-            }
+            var request = context.Request;
+            var callId = CallId.From(request);
+            context.Response.Headers[CallId.Header] = callId;
+            var log = new RequestLog(_log, callId, request.Method, request.Path.Value ?? "/");
+            var call = new Call(context, started, log);
+            await ForwardAsync(call, callId).ConfigureAwait(false);
+            _metrics.FunctionCompleted(call.Outcome, null, call.Seconds, call.BytesIn, call.BytesOut);
+            if (!IsKubeletProbe(request))
+                log.Forwarded(context.Response.StatusCode, call.BytesOut, call.Seconds);
         }
         finally
         {
-            _metrics.RequestCompleted(context.Request.Method, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            _limiter.Exit();
         }
     }
 
