@@ -97,7 +97,7 @@ public static class WatchdogHost
         IFunctionResponder responder = options.Mode == ExecutionMode.Streaming
             ? new StreamingResponder(options, metrics, failures, TimeProvider.System)
             : new ClassicResponder(options, metrics, failures, TimeProvider.System);
-        var launcher = new FunctionLauncher(options, runner, new RequestInput(options, failures), failures, metrics);
+        var launcher = new FunctionLauncher(options, runner, new RequestInput(options), failures, metrics);
         return new FunctionEndpoint(options, limiter, metrics, log, launcher, responder);
     }
 

@@ -22,7 +22,7 @@ public class FunctionEndpointTests
         var (options, _) = FakeEnvironment.Read(("max_request_bytes", "1024"), ("max_inflight", "1"));
         var failures = new FailureReport(options);
         // Admission refuses before the launcher forks, so these tests need no runner (and start no process).
-        var launcher = new FunctionLauncher(options, runner: null!, new RequestInput(options, failures), failures, _metrics);
+        var launcher = new FunctionLauncher(options, runner: null!, new RequestInput(options), failures, _metrics);
         _endpoint = new FunctionEndpoint(options, _limiter, _metrics, new LoggerConfiguration().CreateLogger(), launcher, _responder);
     }
 
