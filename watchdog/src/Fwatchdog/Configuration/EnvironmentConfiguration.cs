@@ -69,7 +69,7 @@ public sealed class EnvironmentConfiguration
             MaxBufferBytes = Count("max_buffer_bytes", Defaults.MaxBufferBytes, long.MaxValue),
             TempDirectory = TempDirectory(),
             UpstreamUrl = mode == ExecutionMode.Http ? UpstreamUrl() : null,
-            BufferRequestBody = Boolean(Named("http_buffer_req_body", "buffer_http"), false),
+            BufferRequestBody = Boolean(Named("http_buffer_req_body", "buffer_http"), Defaults.BufferRequestBody),
             ReadyPath = NonEmpty("ready_path") is { } readyPath ? "/" + readyPath.TrimStart('/') : null,
             StaticPath = mode == ExecutionMode.Static ? StaticPath() : null,
         };
@@ -86,7 +86,7 @@ public sealed class EnvironmentConfiguration
     {
         var text = _getVariable("mode");
         if (string.IsNullOrEmpty(text))
-            return ExecutionMode.Classic;
+            return Defaults.Mode;
         foreach (var (name, mode) in Modes)
         {
             if (string.Equals(text, name, StringComparison.OrdinalIgnoreCase))
@@ -148,7 +148,7 @@ public sealed class EnvironmentConfiguration
     public static string TempDirectoryFrom(Func<string, string?> getVariable)
     {
         var tmp = getVariable("TMPDIR");
-        return string.IsNullOrEmpty(tmp) ? "/tmp" : tmp;
+        return string.IsNullOrEmpty(tmp) ? Defaults.TempDirectory : tmp;
     }
 
     private string? NonEmpty(string name)

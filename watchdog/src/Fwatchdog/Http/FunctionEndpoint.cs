@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
 using Fwatchdog.Lifecycle;
@@ -18,21 +17,7 @@ internal sealed class FunctionEndpoint(
     WatchdogOptions options, InflightLimiter limiter, IWatchdogMetrics metrics, ILogger log, FunctionLauncher launcher, IFunctionResponder responder)
     : IFunctionEndpoint
 {
-    public async Task HandleAsync(HttpContext context)
-    {
-        var started = Stopwatch.GetTimestamp();
-        metrics.RequestStarted();
-        try
-        {
-            await AdmitAsync(context, started).ConfigureAwait(false);
-        }
-        finally
-        {
-            metrics.RequestCompleted(context.Request.Method, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
-        }
-    }
-
-    private async Task AdmitAsync(HttpContext context, long started)
+    public async Task HandleAsync(HttpContext context, long started)
     {
         var request = context.Request;
         if (RequestHeaderRules.FindViolation(request.Headers) is { } violation)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Fwatchdog.Telemetry;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http;
@@ -9,14 +11,17 @@ namespace Fwatchdog.Http;
 /// <summary>
 /// The whole HTTP surface as one Kestrel application — no routing middleware, no DI container.
 /// Requests on metrics_port get /metrics; on port, /_/health and /_/ready are ours and every
-/// other path is the function. HttpContext objects are reused per connection, as ASP.NET's
-/// own hosting layer does, so a keep-alive connection allocates one context, not one per request.
+/// other path is the function. Only function requests are counted in http_requests_total and
+/// http_request_duration_seconds, as the Go watchdogs instrument only their function handler.
+/// HttpContext objects are reused per connection, as ASP.NET's own hosting layer does, so a
+/// keep-alive connection allocates one context, not one per request.
 /// </summary>
 public sealed class RequestDispatcher(
     int metricsPort,
     IFunctionEndpoint function,
     HealthEndpoints health,
-    MetricsEndpoint metrics,
+    MetricsEndpoint scrape,
+    IWatchdogMetrics metrics,
     ILogger log) : IHttpApplication<HttpContext>
 {
     public HttpContext CreateContext(IFeatureCollection contextFeatures)
@@ -41,7 +46,7 @@ public sealed class RequestDispatcher(
         {
             if (context.Connection.LocalPort == metricsPort)
             {
-                await metrics.HandleAsync(context).ConfigureAwait(false);
+                await scrape.HandleAsync(context).ConfigureAwait(false);
                 return;
             }
             var path = context.Request.Path;
@@ -50,7 +55,20 @@ public sealed class RequestDispatcher(
             else if (path.Equals("/_/ready", StringComparison.Ordinal))
                 await health.ReadyAsync(context).ConfigureAwait(false);
             else
-                await function.HandleAsync(context).ConfigureAwait(false);
+            {
+                // Awaited here rather than wrapped in a helper, so a function request costs no
+                // extra async state machine (mode=http spends ~30 µs of CPU per request).
+                var started = Stopwatch.GetTimestamp();
+                metrics.RequestStarted();
+                try
+                {
+                    await function.HandleAsync(context, started).ConfigureAwait(false);
+                }
+                finally
+                {
+                    metrics.RequestCompleted(context.Request.Method, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                }
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

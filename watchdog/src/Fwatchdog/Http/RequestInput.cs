@@ -1,6 +1,5 @@
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
-using Fwatchdog.Telemetry;
 using Microsoft.AspNetCore.Http;
 using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestException;
 
@@ -11,12 +10,8 @@ namespace Fwatchdog.Http;
 /// whole request as JSON, read before the start. A body that fails before the start ends the call
 /// with the same outcome it would have ended a started run with.
 /// </summary>
-internal sealed class RequestInput(WatchdogOptions options, FailureReport failures)
+internal sealed class RequestInput(WatchdogOptions options)
 {
-    public RequestInput(WatchdogOptions options) : this(options, new FailureReport(options))
-    {
-    }
-
     /// <summary>The stream to copy into stdin (null for no body), or the outcome of a body that failed before the start.</summary>
     public async Task<(Stream? Input, RunOutcome? Failed)> OpenAsync(HttpContext context)
     {
@@ -27,13 +22,6 @@ internal sealed class RequestInput(WatchdogOptions options, FailureReport failur
             return (null, null);
         return (new RequestBodyInput(request.Body), null);
     }
-
-    /// <summary>mode=http: a body Kestrel refused, answered as in the fork modes.</summary>
-    public Task ReportFailureAsync(HttpContext context, Exception? error, RequestLog log) =>
-        failures.SendAsync(context, BeforeStart(context, error), log, 0, TimeSpan.Zero);
-
-    public Task RejectTooLargeAsync(HttpContext context, RequestLog log) =>
-        failures.SendAsync(context, RunOutcome.BeforeStart(RunEnd.InputTooLarge), log, 0, TimeSpan.Zero);
 
     private async Task<(Stream?, RunOutcome?)> ReadMarshalledAsync(HttpContext context)
     {
@@ -54,7 +42,7 @@ internal sealed class RequestInput(WatchdogOptions options, FailureReport failur
     }
 
     /// <summary>The cause of a body read that failed before any process started.</summary>
-    private static RunOutcome BeforeStart(HttpContext context, Exception? error) => error switch
+    private static RunOutcome BeforeStart(HttpContext context, Exception error) => error switch
     {
         OperationCanceledException when context.RequestAborted.IsCancellationRequested => RunOutcome.BeforeStart(RunEnd.ClientGone, error),
         OperationCanceledException => RunOutcome.BeforeStart(RunEnd.InputTimeout, error),

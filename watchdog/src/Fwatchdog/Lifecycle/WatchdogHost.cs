@@ -44,6 +44,7 @@ public static class WatchdogHost
             mode.Endpoint,
             new HealthEndpoints(health, limiter, mode.ReadinessCheck),
             new MetricsEndpoint(metrics),
+            metrics,
             log);
         await using var server = new WatchdogServer(options, dispatcher, new KestrelLogBridge(log));
         using var shutdown = new ShutdownCoordinator(options, health, lockFile, limiter, server, log);
@@ -83,7 +84,7 @@ public static class WatchdogHost
         PrometheusMetrics metrics, ILogger log) =>
         options.Mode switch
         {
-            ExecutionMode.Static => new StaticMode(options, metrics, log),
+            ExecutionMode.Static => new StaticMode(options, log),
             ExecutionMode.Http => new ProxyMode(options, runner!, limiter, metrics, log),
             _ => new ForkMode(supervisor, CreateFunctionEndpoint(options, runner!, limiter, metrics, log), log),
         };
@@ -96,7 +97,7 @@ public static class WatchdogHost
         IFunctionResponder responder = options.Mode == ExecutionMode.Streaming
             ? new StreamingResponder(options, metrics, failures, TimeProvider.System)
             : new ClassicResponder(options, metrics, failures, TimeProvider.System);
-        var launcher = new FunctionLauncher(options, runner, new RequestInput(options, failures), failures, metrics);
+        var launcher = new FunctionLauncher(options, runner, new RequestInput(options), failures, metrics);
         return new FunctionEndpoint(options, limiter, metrics, log, launcher, responder);
     }
 

@@ -31,7 +31,7 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
     private readonly InflightLimiter _limiter;
     private readonly IWatchdogMetrics _metrics;
     private readonly ILogger _log;
-    private readonly RequestInput _input;
+    private readonly FailureReport _failures;
 
     internal ProxyEndpoint(WatchdogOptions options, UpstreamReadiness readiness, HttpMessageInvoker upstream,
         InflightLimiter limiter, IWatchdogMetrics metrics, ILogger log)
@@ -43,40 +43,31 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         _limiter = limiter;
         _metrics = metrics;
         _log = log;
-        _input = new RequestInput(options);
+        _failures = new FailureReport(options);
     }
 
-    public async Task HandleAsync(HttpContext context)
+    public async Task HandleAsync(HttpContext context, long started)
     {
-        var started = Stopwatch.GetTimestamp();
-        _metrics.RequestStarted();
+        if (!_limiter.TryEnter())
+        {
+            await _limiter.RefuseAsync(context, _metrics).ConfigureAwait(false);
+            return;
+        }
         try
         {
-            if (!_limiter.TryEnter())
-            {
-                await _limiter.RefuseAsync(context, _metrics).ConfigureAwait(false);
-                return;
-            }
-            try
-            {
-                var request = context.Request;
-                var callId = CallId.From(request);
-                context.Response.Headers[CallId.Header] = callId;
-                var log = new RequestLog(_log, callId, request.Method, request.Path.Value ?? "/");
-                var call = new Call(context, started, log);
-                await ForwardAsync(call, callId).ConfigureAwait(false);
-                _metrics.FunctionCompleted(call.Outcome, null, call.Seconds, call.BytesIn, call.BytesOut);
-                if (!IsKubeletProbe(request))
-                    log.Forwarded(context.Response.StatusCode, call.BytesOut, call.Seconds);
-            }
-            finally
-            {
-                _limiter.Exit();
-            }
+            var request = context.Request;
+            var callId = CallId.From(request);
+            context.Response.Headers[CallId.Header] = callId;
+            var log = new RequestLog(_log, callId, request.Method, request.Path.Value ?? "/");
+            var call = new Call(context, started, log);
+            await ForwardAsync(call, callId).ConfigureAwait(false);
+            _metrics.FunctionCompleted(call.Outcome, null, call.Seconds, call.BytesIn, call.BytesOut);
+            if (!IsKubeletProbe(request))
+                log.Forwarded(context.Response.StatusCode, call.BytesOut, call.Seconds);
         }
         finally
         {
-            _metrics.RequestCompleted(context.Request.Method, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            _limiter.Exit();
         }
     }
 
@@ -88,7 +79,7 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
             if (context.Request.ContentLength > _options.MaxRequestBytes)
             {
                 call.Outcome = ExecutionOutcome.Rejected;
-                await _input.RejectTooLargeAsync(context, call.Log).ConfigureAwait(false);
+                await AnswerRejectedBodyAsync(call, RunOutcome.BeforeStart(RunEnd.InputTooLarge)).ConfigureAwait(false);
                 return;
             }
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
@@ -229,10 +220,10 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
                 $"The function did not answer within exec_timeout ({GoDuration.Format(_options.ExecTimeout)}).\n").ConfigureAwait(false);
             return;
         }
-        if (UpstreamFailure.BadRequest(error) is { } bad && !context.Response.HasStarted)
+        if (UpstreamFailure.BadRequest(error) is { } bad && RequestBodyInput.Rejection(bad) is { } rejected && !context.Response.HasStarted)
         {
             call.Outcome = ExecutionOutcome.Rejected;
-            await _input.ReportFailureAsync(context, bad, call.Log).ConfigureAwait(false);
+            await AnswerRejectedBodyAsync(call, RunOutcome.BeforeStart(rejected.End, rejected)).ConfigureAwait(false);
             return;
         }
         call.Outcome = ExecutionOutcome.Error;
@@ -240,6 +231,10 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         call.Log.Error("Upstream request to {url} failed: {cause}", _options.UpstreamUrl, cause);
         await AnswerOrAbortAsync(context, StatusCodes.Status502BadGateway, $"Bad gateway: {cause}.\n").ConfigureAwait(false);
     }
+
+    /// <summary>A body the watchdog or Kestrel refused (413, 400): logged and answered as in the fork modes.</summary>
+    private Task AnswerRejectedBodyAsync(Call call, in RunOutcome outcome) =>
+        _failures.SendAsync(call.Context, outcome, call.Log, 0, TimeSpan.Zero);
 
     /// <summary>Once the upstream's status line went out, the only honest signal left is an abnormal close.</summary>
     private static Task AnswerOrAbortAsync(HttpContext context, int status, string text)

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using Fwatchdog.Http;
-using Fwatchdog.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Headers;
 using Microsoft.AspNetCore.StaticFiles;
@@ -20,29 +18,10 @@ public sealed class StaticFileEndpoint : IFunctionEndpoint
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
     private readonly StaticFileResolver _resolver;
-    private readonly IWatchdogMetrics _metrics;
 
-    public StaticFileEndpoint(string root, IWatchdogMetrics metrics)
-    {
-        _resolver = new StaticFileResolver(root);
-        _metrics = metrics;
-    }
+    public StaticFileEndpoint(string root) => _resolver = new StaticFileResolver(root);
 
-    public async Task HandleAsync(HttpContext context)
-    {
-        var started = Stopwatch.GetTimestamp();
-        _metrics.RequestStarted();
-        try
-        {
-            await ServeAsync(context).ConfigureAwait(false);
-        }
-        finally
-        {
-            _metrics.RequestCompleted(context.Request.Method, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
-        }
-    }
-
-    private async Task ServeAsync(HttpContext context)
+    public async Task HandleAsync(HttpContext context, long started)
     {
         var request = context.Request;
         var response = context.Response;

@@ -1,16 +1,15 @@
 using Fwatchdog.Configuration;
 using Fwatchdog.Http;
 using Fwatchdog.Lifecycle;
-using Fwatchdog.Telemetry;
 using Serilog;
 
 namespace Fwatchdog.Static;
 
 /// <summary>mode=static: files under static_path, no process at all; ready at once, nothing to stop.</summary>
-public sealed class StaticMode(WatchdogOptions options, IWatchdogMetrics metrics, ILogger log) : IWatchdogMode
+public sealed class StaticMode(WatchdogOptions options, ILogger log) : IWatchdogMode
 {
     public IFunctionEndpoint Endpoint { get; } = new StaticFileEndpoint(
-        options.StaticPath ?? throw new ArgumentException("mode=static needs static_path.", nameof(options)), metrics);
+        options.StaticPath ?? throw new ArgumentException("mode=static needs static_path.", nameof(options)));
 
     public IReadinessCheck? ReadinessCheck => null;
 

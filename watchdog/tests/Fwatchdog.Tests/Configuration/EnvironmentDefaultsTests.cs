@@ -41,6 +41,7 @@ public class EnvironmentDefaultsTests
         Assert.False(_options.DebugHeaders);
         Assert.True(_options.PrefixLogs);
         Assert.False(_options.CgiResponse);
+        Assert.False(_options.BufferRequestBody);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Fwatchdog.Http;
 using Fwatchdog.Lifecycle;
 using Fwatchdog.Telemetry;
@@ -21,7 +22,7 @@ public class FunctionEndpointTests
         var (options, _) = FakeEnvironment.Read(("max_request_bytes", "1024"), ("max_inflight", "1"));
         var failures = new FailureReport(options);
         // Admission refuses before the launcher forks, so these tests need no runner (and start no process).
-        var launcher = new FunctionLauncher(options, runner: null!, new RequestInput(options, failures), failures, _metrics);
+        var launcher = new FunctionLauncher(options, runner: null!, new RequestInput(options), failures, _metrics);
         _endpoint = new FunctionEndpoint(options, _limiter, _metrics, new LoggerConfiguration().CreateLogger(), launcher, _responder);
     }
 
@@ -30,7 +31,7 @@ public class FunctionEndpointTests
     {
         var context = Request("TRACE");
 
-        await _endpoint.HandleAsync(context);
+        await _endpoint.HandleAsync(context, Stopwatch.GetTimestamp());
 
         Assert.Equal(405, context.Response.StatusCode);
         Assert.Equal("Method TRACE is not allowed.\n", Body(context));
@@ -43,7 +44,7 @@ public class FunctionEndpointTests
         Assert.True(_limiter.TryEnter());
         var context = Request("POST");
 
-        await _endpoint.HandleAsync(context);
+        await _endpoint.HandleAsync(context, Stopwatch.GetTimestamp());
 
         Assert.Equal(429, context.Response.StatusCode);
         Assert.Equal("Concurrent request limit exceeded. Max concurrent requests: 1\n", Body(context));
@@ -57,7 +58,7 @@ public class FunctionEndpointTests
         var context = Request("POST");
         context.Request.ContentLength = 1025;
 
-        await _endpoint.HandleAsync(context);
+        await _endpoint.HandleAsync(context, Stopwatch.GetTimestamp());
 
         Assert.Equal(413, context.Response.StatusCode);
         Assert.Equal("Request body too large: the limit is 1024 bytes (max_request_bytes).\n", Body(context));
@@ -72,7 +73,7 @@ public class FunctionEndpointTests
         var context = Request("POST");
         context.Request.Headers["Method=DELETE"] = "x";
 
-        await _endpoint.HandleAsync(context);
+        await _endpoint.HandleAsync(context, Stopwatch.GetTimestamp());
 
         Assert.Equal(400, context.Response.StatusCode);
         AssertRejectedOnce();
@@ -83,7 +84,6 @@ public class FunctionEndpointTests
         var text = Exposition.Render(_metrics);
         Assert.Equal(1, Exposition.Value(text, """function_executions_total{outcome="rejected"}"""));
         Assert.Equal(0, Exposition.Value(text, "function_execution_duration_seconds_count"));
-        Assert.Equal(0, Exposition.Value(text, "http_requests_in_flight"));
         Assert.Equal(0, _responder.Calls);
     }
 
