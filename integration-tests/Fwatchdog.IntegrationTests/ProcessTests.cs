@@ -36,14 +36,17 @@ public sealed class ProcessTests(DockerEnvironment environment)
     {
         await using var container = await environment.StartListeningAsync(Template.Dockerfile, new Dictionary<string, string>
         {
-            // Each request leaves one orphan that outlives it and ends on its own, when only PID 1
-            // can reap it. The subshell exits at once, so its child is re-parented to PID 1;
-            // setsid takes the child out of the function's process group (which the watchdog may
-            // kill when the function exits), and the function waits on a FIFO until the child,
-            // already in its own session, says so. Its stdio is redirected so that it does not
-            // hold the response open.
-            ["fprocess"] = "sh -c \"f=/tmp/detached.$$; mkfifo $f; " +
-                           "(setsid sh -c 'echo > $0; exec sleep 3' $f </dev/null >/dev/null 2>&1 &); " +
+            // Each request leaves one orphan that outlives it, when only PID 1 can reap it. The
+            // subshell exits at once, so its child is re-parented to PID 1; setsid takes the child
+            // out of the function's process group (which the watchdog may kill when the function
+            // exits), and the function waits on a FIFO until the child, already in its own session,
+            // says so. Its stdio is redirected so that it does not hold the response open. The
+            // orphans run until a request with the body "release" kills them (by their recorded
+            // PIDs), so they are all still there to count however slow the machine, and end only
+            // when the test says.
+            ["fprocess"] = "sh -c \"if [ $(cat) = release ]; then kill $(cat /tmp/orphans); echo released; exit; fi; " +
+                           "f=/tmp/detached.$$; mkfifo $f; " +
+                           "(setsid sh -c 'echo $$ >> /tmp/orphans; echo > $0; exec sleep 60' $f </dev/null >/dev/null 2>&1 &); " +
                            "read x < $f; rm $f; echo started\"",
         });
         var root = FindRoot(await container.ProcessesAsync());
@@ -60,6 +63,8 @@ public sealed class ProcessTests(DockerEnvironment environment)
         Assert.Equal(requests, orphans.Count);
         Assert.All(orphans, orphan => Assert.Equal(root.Pid, orphan.ParentPid));
 
+        using (var release = await container.Http.PostAsync("", new StringContent("release")))
+            Assert.Equal("released\n", await release.Content.ReadAsStringAsync());
         // An orphan the watchdog failed to reap would stay a zombie for good.
         var processes = await Eventually.HoldsAsync(container.ProcessesAsync, OnlyTheWatchdog, TimeSpan.FromSeconds(10), Describe,
             RunningContainer.PollInterval);

@@ -12,7 +12,11 @@ public sealed class ShutdownTests(DockerEnvironment environment)
     {
         await using var container = await environment.StartListeningAsync(Template.Dockerfile, new Dictionary<string, string>
         {
-            ["fprocess"] = "sh -c \"sleep 3; echo drained\"",
+            // The function runs until the watchdog has begun to shut down (it removes its lock file
+            // on SIGTERM), so the request is surely in flight when the signal comes, however slow the
+            // machine; should the lock file stay for 20 s, it fails instead of answering.
+            ["fprocess"] = "sh -c \"i=0; while [ -e /tmp/.lock ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; " +
+                           "[ ! -e /tmp/.lock ] && echo drained\"",
             // After SIGTERM the watchdog keeps accepting for healthcheck_interval, then drains.
             ["healthcheck_interval"] = "1s",
             ["read_timeout"] = "20s",

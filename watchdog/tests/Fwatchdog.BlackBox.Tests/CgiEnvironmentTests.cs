@@ -38,19 +38,6 @@ public sealed class CgiEnvironmentTests(ITestOutputHelper output) : WatchdogTest
     }
 
     [Fact]
-    public async Task Look_alike_headers_do_not_override_request_metadata()
-    {
-        await using var watchdog = await StartAsync("env");
-
-        // "Query: x" would naively become Http_Query=x and shadow the real query string.
-        var environment = await EnvironmentSeenByFunctionAsync(watchdog, ("Query", "x"), ("Path", "/fake"), ("Method", "FAKE"));
-
-        Assert.Equal("a=1&b=2", Single(environment, "Http_Query"));
-        Assert.Equal("/some/path", Single(environment, "Http_Path"));
-        Assert.Equal("POST", Single(environment, "Http_Method"));
-    }
-
-    [Fact]
     public async Task Disabled_cgi_headers_pass_no_Http_variables()
     {
         await using var watchdog = await StartAsync("env", ("cgi_headers", "false"));

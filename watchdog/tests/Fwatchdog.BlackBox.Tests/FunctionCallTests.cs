@@ -50,16 +50,6 @@ public sealed class FunctionCallTests(ITestOutputHelper output) : WatchdogTest(o
     }
 
     [Fact]
-    public async Task Arguments_containing_equals_signs_are_passed_verbatim()
-    {
-        await using var watchdog = await StartAsync("echo key=value --flag=a=b");
-
-        using var response = await watchdog.Client.PostBodyAsync("");
-
-        Assert.Equal("key=value --flag=a=b\n", await response.BodyAsync());
-    }
-
-    [Fact]
     public async Task Call_id_is_echoed_from_the_request_or_generated()
     {
         await using var watchdog = await StartAsync("cat");

@@ -43,9 +43,16 @@ public sealed class HttpModeErrorTests(ITestOutputHelper output) : WatchdogTest(
         using var upstream = new UpstreamServer();
         await using var watchdog = await StartAsync(upstream.Options());
         var aborted = upstream.File("aborted");
+        var started = upstream.File("started");
 
-        using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500)))
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watchdog.Client.GetAsync($"/hang?mark={aborted}", cts.Token));
+        // The client goes away only once the upstream holds the request, however slow the machine.
+        using (var cts = new CancellationTokenSource())
+        {
+            var call = watchdog.Client.GetAsync($"/hang?mark={aborted}&started={started}", cts.Token);
+            Assert.True(await Eventually.TrueWithinAsync(() => File.Exists(started), Limits.Quick), "The request never reached the upstream");
+            await cts.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        }
 
         Assert.True(await Eventually.TrueWithinAsync(() => File.Exists(aborted), Limits.Quick), "The upstream request outlived its client");
         await watchdog.WaitForLineAsync("Client disconnected; the upstream request was aborted.", Limits.Quick);

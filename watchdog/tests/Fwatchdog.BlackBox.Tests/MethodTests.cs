@@ -26,18 +26,4 @@ public sealed class MethodTests(ITestOutputHelper output) : WatchdogTest(output)
         await watchdog.WaitForLineAsync("Forking fprocess.", Limits.Quick);
         Assert.Equal(1, watchdog.Output.Count(l => l.Contains("Forking fprocess.", StringComparison.Ordinal)));
     }
-
-    [Fact]
-    public async Task Refused_method_does_not_run_the_function()
-    {
-        using var dir = new TempDirectory("method");
-        var marker = dir.File("forked");
-        await using var watchdog = await StartAsync($"sh -c 'touch {marker}'");
-
-        using var cts = new CancellationTokenSource(Limits.Quick);
-        using var refused = await watchdog.Client.SendAsync(Requests.Make(HttpMethod.Options), cts.Token);
-
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, refused.StatusCode);
-        Assert.False(File.Exists(marker));
-    }
 }

@@ -35,6 +35,8 @@ public sealed class WriteDebugTests(ITestOutputHelper output) : WatchdogTest(out
             Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
 
         await watchdog.WaitForLineAsync("Success=false, Error=exit status 3", Limits.Quick);
+        // The output is logged after the error line, as it is read back: wait for its last line.
+        await watchdog.Output.WaitForLineAsync(line => line == "details", "the output's last line", Limits.Quick);
         var lines = watchdog.Output.StdoutLines.ToList();
         var first = lines.FindIndex(line => line.Contains("Out=went wrong", StringComparison.Ordinal));
         Assert.True(first >= 0, $"No Out= line:\n{watchdog.Output.Dump()}");

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Fwatchdog.Configuration;
+using Fwatchdog.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Serilog;
 
@@ -68,13 +69,17 @@ public sealed class RunOutcomeTests : IDisposable
     [Fact]
     public async Task The_input_deadline_no_longer_counts_once_the_input_has_ended()
     {
-        using var run = Start("cat > /dev/null; echo read; sleep 0.3");
+        // The function reads its input to the end, says so, and is held at the gate: it is still
+        // running when the input deadline passes, whatever the machine's load.
+        using var gate = new FunctionGate();
+        using var run = Start($"cat > /dev/null; echo read; {gate.WaitScript}");
         var output = new FirstWrite();
         var completion = run.CompleteAsync(new MemoryStream("hello"u8.ToArray()), output, new RunDeadlines(TimeSpan.Zero, TimeSpan.FromSeconds(1)),
             CancellationToken.None);
         await output.Written.WaitAsync(Patience);
 
         _time.Advance(TimeSpan.FromSeconds(2));
+        gate.Release();
 
         var outcome = await completion.WaitAsync(Patience);
         Assert.True(outcome.Succeeded, outcome.ToString());

@@ -9,7 +9,8 @@ UPSTREAM_IGNORE_SIGTERM=1 ignores SIGTERM. Paths:
   /stream?chunks=n    n chunks "chunk i\n"; with &gate=<file>, waits for the file after the first
   /download?bytes=n   n bytes of 'x' (Content-Length), written in 64 KiB pieces
   /count              reads the body in pieces, answers its length (bounded-memory uploads)
-  /hang?mark=<file>   never answers; writes <file> when the client (the watchdog) goes away
+  /hang?mark=<file>   never answers; writes <file> when the client (the watchdog) goes away;
+                      with &started=<file>, writes that file first, once the request has arrived
   /reset              closes the connection without answering (RST)
   /exit?code=n        answers "bye", then exits with status n
   /ready?file=<f>     200 when <f> exists, else 503
@@ -102,6 +103,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(200, b"%d" % count[0])
         if path == "/hang":
             mark = self.query("mark")
+            started = self.query("started")
+            if started:
+                open(started, "w").close()
             while True:
                 readable, _, _ = select.select([self.connection], [], [], 0.05)
                 if readable and not self.connection.recv(1, socket.MSG_PEEK):
