@@ -20,14 +20,15 @@ public sealed class SlowClientTests(ITestOutputHelper output) : WatchdogTest(out
         await using var watchdog = await StartAsync($"sh -c 'echo $$ >> {pids.Path}; cat; sleep 3000'", ("read_timeout", "1s"));
         using var socket = await RawHttp.ConnectAsync(watchdog.Port);
 
-        // Promise 100 bytes, send 10, then stall.
+        // Promise 100 bytes, send 10, then stall. The clock starts before the send: the watchdog's
+        // read deadline cannot start earlier, however late the function's PID is seen.
+        var stalled = Stopwatch.StartNew();
         await socket.SendAsync(Encoding.ASCII.GetBytes("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n0123456789"), SocketFlags.None);
         var function = Assert.Single(await pids.WaitForAsync(1, Limits.Quick));
-        var stalled = Stopwatch.StartNew();
 
         var closed = await RawHttp.WaitForCloseAsync(socket, Limits.Exit);
         Assert.True(closed, "the watchdog kept a stalled connection open");
-        Assert.InRange(stalled.Elapsed, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(6));
+        Assert.InRange(stalled.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(8));
         Assert.True(await Eventually.TrueWithinAsync(() => !ProcFs.IsRunning(function), TimeSpan.FromSeconds(2)),
             $"function {function} still running after the read timeout");
         await watchdog.Output.WaitForLineAsync("read_timeout (1s)", Limits.Quick);
