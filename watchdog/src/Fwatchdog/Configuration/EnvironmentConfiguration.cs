@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fwatchdog.Authentication;
 
 namespace Fwatchdog.Configuration;
 
@@ -19,9 +20,15 @@ public sealed class EnvironmentConfiguration
     private const int MaxLogBufferSize = 16 * 1024 * 1024;
 
     private readonly Func<string, string?> _getVariable;
+    private readonly Func<string, string?> _readFile;
     private readonly List<string> _warnings = [];
 
-    public EnvironmentConfiguration(Func<string, string?> getVariable) => _getVariable = getVariable;
+    /// <param name="readFile">Reads a file's text or returns null (jwt_auth's service-account namespace file).</param>
+    public EnvironmentConfiguration(Func<string, string?> getVariable, Func<string, string?>? readFile = null)
+    {
+        _getVariable = getVariable;
+        _readFile = readFile ?? FunctionIdentity.ReadFileOrNull;
+    }
 
     public IReadOnlyList<string> Warnings => _warnings;
 
@@ -72,6 +79,7 @@ public sealed class EnvironmentConfiguration
             BufferRequestBody = Boolean(Named("http_buffer_req_body", "buffer_http"), Defaults.BufferRequestBody),
             ReadyPath = NonEmpty("ready_path") is { } readyPath ? "/" + readyPath.TrimStart('/') : null,
             StaticPath = mode == ExecutionMode.Static ? StaticPath() : null,
+            JwtAuth = JwtAuth(),
         };
     }
 
@@ -137,6 +145,39 @@ public sealed class EnvironmentConfiguration
         if (!Directory.Exists(path))
             throw new ConfigurationException($"static_path=\"{path}\" is not a directory. Set static_path to the directory to serve.");
         return Path.GetFullPath(path);
+    }
+
+    /// <summary>
+    /// jwt_auth and its two companions. Both Go watchdogs read "true" (the of-watchdog also "1") as on and
+    /// anything else as off, so there jwt_auth=TRUE or jwt_auth=yes leaves a protected function open
+    /// without a word. Here "true" and "1" turn it on, "false", "0" and unset leave it off, and any other
+    /// value stops start-up: guessing either way would be wrong for someone.
+    /// </summary>
+    private JwtAuthentication? JwtAuth()
+    {
+        var text = _getVariable("jwt_auth");
+        switch (text)
+        {
+            case null or "" or "false" or "0":
+                return null;
+            case "true" or "1":
+                return new JwtAuthentication(FunctionIdentity.Resolve(_getVariable, _readFile),
+                    Local: Switch("jwt_auth_local"), Debug: Switch("jwt_auth_debug"));
+            default:
+                throw new ConfigurationException(
+                    $"jwt_auth=\"{text}\" is neither true nor false, and the watchdog will not guess whether the function is protected. Set jwt_auth=true (or 1) to require tokens, jwt_auth=false to serve calls without them.");
+        }
+    }
+
+    /// <summary>The of-watchdog's getBool: "true" or "1" is on, anything else off (said so when it is not "false" or "0").</summary>
+    private bool Switch(string name)
+    {
+        var text = _getVariable(name);
+        if (text is "true" or "1")
+            return true;
+        if (!string.IsNullOrEmpty(text) && text is not ("false" or "0"))
+            WarnReadAs(name, text, "false", "the Go watchdogs");
+        return false;
     }
 
     /// <summary>The variable to read for a setting with an of-watchdog alias: the main name wins when both are set.</summary>

@@ -52,6 +52,9 @@ public sealed record WatchdogOptions
     /// <summary>mode=static: the directory served.</summary>
     public string? StaticPath { get; init; }
 
+    /// <summary>jwt_auth: every function call needs a gateway-signed token for this function; null when off.</summary>
+    public Authentication.JwtAuthentication? JwtAuth { get; init; }
+
     public string LockFilePath => Lifecycle.LockFile.PathIn(TempDirectory);
 }
 

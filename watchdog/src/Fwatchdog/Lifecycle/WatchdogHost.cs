@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Fwatchdog.Authentication;
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
 using Fwatchdog.Http;
@@ -38,10 +39,12 @@ public static class WatchdogHost
         if (!supervisor.IsSubreaper)
             log.Warning("Could not become a child subreaper; orphaned grandchildren of functions will be reaped by init instead.");
         await using var mode = CreateMode(options, supervisor, runner, limiter, metrics, log);
+        using var keySource = options.JwtAuth is { } jwt ? new OpenIdKeySource(jwt.DiscoveryUrl) : null;
+        await using var keys = keySource is null ? null : new SigningKeyStore(keySource, TimeProvider.System, log, options.JwtAuth!.Debug);
 
         var dispatcher = new RequestDispatcher(
             options.MetricsPort,
-            mode.Endpoint,
+            Authenticated(mode.Endpoint, options, keys, metrics, log),
             new HealthEndpoints(health, limiter, mode.ReadinessCheck),
             new MetricsEndpoint(metrics),
             metrics,
@@ -58,10 +61,17 @@ public static class WatchdogHost
         if (!mode.Start())
             return 1;
         _ = StopWhenFailedAsync(mode, shutdown);
+        if (keys is not null)
+        {
+            log.Information("JWT Auth: true, for function {function}, keys from {url}", options.JwtAuth!.Function.Reference, options.JwtAuth.DiscoveryUrl);
+            keys.Start();
+        }
 
         // mode=http: requests are accepted (and held) from here, but health stays 503 and no lock
-        // file exists until the upstream answers; a SIGTERM meanwhile ends the wait.
-        if (await Task.WhenAny(mode.Ready, shutdown.Completion).ConfigureAwait(false) == mode.Ready && await mode.Ready.ConfigureAwait(false))
+        // file exists until the upstream answers; jwt_auth: until the gateway's keys are loaded
+        // (calls answer 503 meanwhile). A SIGTERM ends the wait.
+        var ready = BothReadyAsync(mode.Ready, keys?.Loaded);
+        if (await Task.WhenAny(ready, shutdown.Completion).ConfigureAwait(false) == ready && await ready.ConfigureAwait(false))
         {
             if (!TryWriteLockFile(lockFile, log))
                 return 1;
@@ -78,6 +88,15 @@ public static class WatchdogHost
         var exitCode = await mode.StopAsync().ConfigureAwait(false);
         return shutdown.Failed ? 1 : exitCode;
     }
+
+    /// <summary>jwt_auth puts its door in front of whatever endpoint the mode serves calls with.</summary>
+    private static IFunctionEndpoint Authenticated(IFunctionEndpoint endpoint, WatchdogOptions options, SigningKeyStore? keys, IWatchdogMetrics metrics, ILogger log) =>
+        options.JwtAuth is { } jwt && keys is not null
+            ? new AuthenticatingEndpoint(endpoint, new FunctionAuthenticator(keys, jwt.Function, TimeProvider.System), metrics, log, jwt.Debug)
+            : endpoint;
+
+    private static async Task<bool> BothReadyAsync(Task<bool> mode, Task<bool>? keys) =>
+        await mode.ConfigureAwait(false) && (keys is null || await keys.ConfigureAwait(false));
 
     /// <summary>The one place the mode is chosen; nothing after start-up asks again.</summary>
     private static IWatchdogMode CreateMode(WatchdogOptions options, ProcessSupervisor supervisor, FunctionRunner? runner, InflightLimiter limiter,

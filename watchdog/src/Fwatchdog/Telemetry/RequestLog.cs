@@ -25,11 +25,15 @@ public sealed class RequestLog
 
     private readonly ILogger _log;
     private readonly LogEventProperty[] _request;
+    private readonly string _method;
+    private readonly string _path;
     private ILogger? _contextual;
 
     public RequestLog(ILogger log, string callId, string method, string path)
     {
         _log = log;
+        _method = method;
+        _path = path;
         _request =
         [
             new LogEventProperty(LogFields.CallId, new ScalarValue(callId)),
@@ -56,6 +60,11 @@ public sealed class RequestLog
     public void Forwarded(int status, long bytes, double seconds) =>
         Write(LogEventLevel.Information, ForwardedTemplate,
             Property(LogFields.Status, status), Property(LogFields.Bytes, bytes), Property(LogFields.Duration, seconds));
+
+    /// <summary>jwt_auth refused the call: the Go middleware's "GET /fn - 401 ACCESS DENIED - (0s)", then why.</summary>
+    public void AccessDenied(int status, string duration, string reason) =>
+        Contextual.ForContext(LogFields.Status, status)
+            .Warning("{" + LogFields.Method + "} {" + LogFields.Path + "} - {" + LogFields.Status + "} ACCESS DENIED - ({duration}): {reason}", _method, _path, status, duration, reason);
 
     /// <summary>A function's stderr line; unprefixed lines are written as they are (prefix_logs=false).</summary>
     public void StandardError(string line, bool prefixed)
