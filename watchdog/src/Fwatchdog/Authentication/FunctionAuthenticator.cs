@@ -4,9 +4,9 @@ namespace Fwatchdog.Authentication;
 
 /// <summary>
 /// Decides one call from its Authorization header: a cached verdict when the token was verified
-/// before, else <see cref="TokenValidator"/> against the current keys — and, for a kid those keys
-/// lack, once more after <see cref="SigningKeyStore.RefetchForUnknownKeyAsync"/>. Knows no HTTP
-/// beyond the header's values.
+/// before (no allocation), else <see cref="TokenValidator"/> against the current keys — and, for a
+/// kid those keys lack, once more after <see cref="SigningKeyStore.RefetchForUnknownKeyAsync"/>.
+/// Knows no HTTP beyond the header's values.
 /// </summary>
 public sealed class FunctionAuthenticator(SigningKeyStore keys, FunctionIdentity function, TimeProvider time)
 {
@@ -18,30 +18,31 @@ public sealed class FunctionAuthenticator(SigningKeyStore keys, FunctionIdentity
             return new(new Admission(AdmissionKind.Unavailable, $"the function's authentication keys are not loaded yet: {keys.Problem}"));
         if (authorization.Count > 1)
             return new(new Admission(AdmissionKind.Unauthorized, "failed to parse JWT token: the request has more than one Authorization header"));
-        if (BearerToken(authorization.ToString()) is not { } token)
+        var token = BearerToken(authorization.ToString());
+        if (token.IsEmpty)
             return new(Admission.NoToken);
 
         var now = time.GetUtcNow();
-        if (!trusted.Verified.TryGet(token, now, out var verdict))
-        {
-            verdict = TokenValidator.Validate(token, trusted, function.Reference, now);
-            if (verdict.Kind == TokenVerdictKind.UnknownKey)
-                return AfterRefetchAsync(token, trusted, verdict);
-            if (verdict.IsSigned)
-                trusted.Verified.Add(token, verdict, now);
-        }
-        return new(From(verdict));
+        if (trusted.Verified.TryGet(token, now, out var cached))
+            return new(From(cached));
+        var text = token.ToString();
+        var verdict = Verify(text, trusted, now);
+        return verdict.Kind == TokenVerdictKind.UnknownKey ? AfterRefetchAsync(text, trusted, verdict) : new(From(verdict));
+    }
+
+    private TokenVerdict Verify(string token, TrustedKeys trusted, DateTimeOffset now)
+    {
+        var verdict = TokenValidator.Validate(token, trusted, function.Reference, now);
+        if (verdict.IsSigned)
+            trusted.Verified.Add(token, verdict, now);
+        return verdict;
     }
 
     private async ValueTask<Admission> AfterRefetchAsync(string token, TrustedKeys seen, TokenVerdict unknown)
     {
         if (await keys.RefetchForUnknownKeyAsync(seen).ConfigureAwait(false) is not { } refreshed)
             return From(unknown);
-        var now = time.GetUtcNow();
-        var verdict = TokenValidator.Validate(token, refreshed, function.Reference, now);
-        if (verdict.IsSigned)
-            refreshed.Verified.Add(token, verdict, now);
-        return From(verdict);
+        return From(Verify(token, refreshed, time.GetUtcNow()));
     }
 
     private static Admission From(in TokenVerdict verdict) => verdict.Kind switch
@@ -51,14 +52,16 @@ public sealed class FunctionAuthenticator(SigningKeyStore keys, FunctionIdentity
         _ => new Admission(AdmissionKind.Unauthorized, $"failed to parse JWT token: {verdict.Reason}"),
     };
 
-    /// <summary>RFC 6750 §2.1: "Bearer" (the scheme is case-insensitive, RFC 9110 §11.1), one space or more, the token.</summary>
-    private static string? BearerToken(string header)
+    /// <summary>
+    /// RFC 6750 §2.1: "Bearer" (case-insensitive, RFC 9110 §11.1), one space or more, the token —
+    /// as a slice of the header, empty when there is none.
+    /// </summary>
+    private static ReadOnlySpan<char> BearerToken(string header)
     {
         const string Scheme = "Bearer";
         var value = header.AsSpan().Trim();
         if (value.Length <= Scheme.Length || !value.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || value[Scheme.Length] != ' ')
-            return null;
-        var token = value[Scheme.Length..].TrimStart(' ');
-        return token.Length == 0 ? null : token.ToString();
+            return [];
+        return value[Scheme.Length..].TrimStart(' ');
     }
 }

@@ -13,17 +13,25 @@ public sealed class VerifiedTokenCache
 {
     public const int Capacity = 1024;
 
-    private readonly ConcurrentDictionary<string, TokenVerdict> _verdicts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TokenVerdict> _verdicts;
+    private readonly ConcurrentDictionary<string, TokenVerdict>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+
+    public VerifiedTokenCache()
+    {
+        _verdicts = new ConcurrentDictionary<string, TokenVerdict>(StringComparer.Ordinal);
+        _bySpan = _verdicts.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public int Count => _verdicts.Count;
 
-    public bool TryGet(string token, DateTimeOffset now, out TokenVerdict verdict)
+    /// <summary>Looked up by the token's characters as they sit in the header: a hit allocates nothing.</summary>
+    public bool TryGet(ReadOnlySpan<char> token, DateTimeOffset now, out TokenVerdict verdict)
     {
-        if (_verdicts.TryGetValue(token, out verdict))
+        if (_bySpan.TryGetValue(token, out verdict))
         {
             if (!IsExpired(verdict, now))
                 return true;
-            _verdicts.TryRemove(token, out _);
+            _bySpan.TryRemove(token, out _);
         }
         verdict = default;
         return false;
