@@ -40,9 +40,19 @@ public sealed class EnvironmentConfiguration
         return options;
     }
 
+    /// <summary>The of-watchdog's own defaults where they differ from the classic watchdog's (config/config.go at 9bdadb1).</summary>
+    public static class OfWatchdogDefaults
+    {
+        public static readonly TimeSpan ExecTimeout = TimeSpan.FromSeconds(30);
+        public const string ContentType = "application/octet-stream";
+    }
+
     public WatchdogOptions Read()
     {
         var mode = Mode();
+        var dialect = Dialect();
+        var ofWatchdog = dialect == SettingsDialect.OfWatchdog;
+        var forks = mode is ExecutionMode.Classic or ExecutionMode.Streaming;
         var fprocessName = Named("fprocess", "function_process");
         var fprocess = _getVariable(fprocessName);
         var command = mode == ExecutionMode.Static ? null : Command(fprocessName, fprocess); // static runs no process
@@ -56,32 +66,59 @@ public sealed class EnvironmentConfiguration
             MetricsPort = Port("metrics_port", Defaults.MetricsPort),
             ReadTimeout = Duration("read_timeout", Defaults.ReadTimeout),
             WriteTimeout = writeTimeout,
-            ExecTimeout = Duration("exec_timeout", Defaults.ExecTimeout),
+            ExecTimeout = Duration("exec_timeout", ofWatchdog ? OfWatchdogDefaults.ExecTimeout : Defaults.ExecTimeout),
             HealthcheckInterval = Duration("healthcheck_interval", writeTimeout), // unset, it is write_timeout
             KillGrace = Duration("kill_grace", Defaults.KillGrace),
             CgiHeaders = Boolean("cgi_headers", Defaults.CgiHeaders),
             MarshalRequest = Boolean("marshal_request", Defaults.MarshalRequest),
-            CombineOutput = Boolean("combine_output", Defaults.CombineOutput),
+            // The of-watchdog has no combine_output: its streaming and serializing modes log stderr.
+            CombineOutput = Boolean("combine_output", Defaults.CombineOutput && !ofWatchdog),
             CgiResponse = Boolean("cgi_response", Defaults.CgiResponse),
-            ContentType = NonEmpty("content_type"),
+            // The of-watchdog's forking modes always send content_type, application/octet-stream unless set.
+            ContentType = NonEmpty("content_type") ?? (ofWatchdog && forks ? OfWatchdogDefaults.ContentType : null),
             MaxInflight = (int)Count("max_inflight", Defaults.MaxInflight, int.MaxValue),
-            SuppressLock = Boolean("suppress_lock", Defaults.SuppressLock),
+            SuppressLock = DialectBoolean(dialect, "suppress_lock", Defaults.SuppressLock),
             WriteDebug = Boolean("write_debug", Defaults.WriteDebug),
             DebugHeaders = Boolean("debug_headers", Defaults.DebugHeaders),
             PrefixLogs = OfWatchdogBoolean("prefix_logs", Defaults.PrefixLogs),
-            LogBufferSize = (int)Count("log_buffer_size", Defaults.LogBufferSize, MaxLogBufferSize, minimum: 1),
+            LogBufferSize = LogBufferSize(),
             LogFormat = Choice("log_format", Defaults.LogFormat, ("text", LogFormat.Text), ("json", LogFormat.Json)),
             Mode = mode,
+            Dialect = dialect,
             MaxRequestBytes = Count("max_request_bytes", Defaults.MaxRequestBytes, long.MaxValue),
             MaxBufferBytes = Count("max_buffer_bytes", Defaults.MaxBufferBytes, long.MaxValue),
             TempDirectory = TempDirectory(),
             UpstreamUrl = mode == ExecutionMode.Http ? UpstreamUrl() : null,
-            BufferRequestBody = Boolean(Named("http_buffer_req_body", "buffer_http"), Defaults.BufferRequestBody),
+            BufferRequestBody = DialectBoolean(dialect, Named("http_buffer_req_body", "buffer_http"), Defaults.BufferRequestBody),
             ReadyPath = NonEmpty("ready_path") is { } readyPath ? "/" + readyPath.TrimStart('/') : null,
             StaticPath = mode == ExecutionMode.Static ? StaticPath() : null,
             JwtAuth = JwtAuth(),
         };
     }
+
+    /// <summary>An of-watchdog mode name set in <c>mode</c> means an of-watchdog image; unset or <c>classic</c>, a classic one.</summary>
+    private SettingsDialect Dialect() =>
+        _getVariable("mode") is { Length: > 0 } text && !string.Equals(text, "classic", StringComparison.OrdinalIgnoreCase)
+            ? SettingsDialect.OfWatchdog
+            : SettingsDialect.ClassicWatchdog;
+
+    /// <summary>
+    /// A switch both Go watchdogs read, each its own way: the classic watchdog's "true" only, or the
+    /// of-watchdog's getBool, where "1" is true as well.
+    /// </summary>
+    private bool DialectBoolean(SettingsDialect dialect, string name, bool fallback)
+    {
+        if (dialect == SettingsDialect.ClassicWatchdog)
+            return Boolean(name, fallback);
+        var text = _getVariable(name);
+        if (string.IsNullOrEmpty(text))
+            return fallback;
+        return Switch(name);
+    }
+
+    /// <summary>log_buffer_size; the of-watchdog's -1 (no limit) is taken as the largest this watchdog allows.</summary>
+    private int LogBufferSize() =>
+        _getVariable("log_buffer_size") == "-1" ? MaxLogBufferSize : (int)Count("log_buffer_size", Defaults.LogBufferSize, MaxLogBufferSize, minimum: 1);
 
     private static readonly (string Name, ExecutionMode Mode)[] Modes =
     [

@@ -5,6 +5,13 @@ public enum ExecutionMode { Classic, Streaming, Http, Static }
 
 public enum LogFormat { Text, Json }
 
+/// <summary>
+/// Which Go watchdog an image was written for, and so how its settings read. An image that sets
+/// <c>mode</c> to an of-watchdog mode (streaming, serializing, http, static) was written for the
+/// of-watchdog; any other image for the classic watchdog, whose reading stays exactly as it was.
+/// </summary>
+public enum SettingsDialect { ClassicWatchdog, OfWatchdog }
+
 /// <summary>Everything the watchdog is told by its environment, parsed and validated once at start.</summary>
 /// <remarks>
 /// Its initial values are the only definition of the defaults: <see cref="EnvironmentConfiguration"/> falls back to <see cref="Defaults"/>.
@@ -40,6 +47,7 @@ public sealed record WatchdogOptions
     public int LogBufferSize { get; init; } = 64 * 1024;
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
     public ExecutionMode Mode { get; init; } = ExecutionMode.Classic;
+    public SettingsDialect Dialect { get; init; } = SettingsDialect.ClassicWatchdog;
     public long MaxRequestBytes { get; init; }
     public long MaxBufferBytes { get; init; } = 4 * 1024 * 1024;
     public required string TempDirectory { get; init; }
