@@ -13,15 +13,13 @@ namespace Fwatchdog.Authentication;
 /// with a token the gateway signed for it, and then carries <c>X-Auth-Seconds</c> (fork modes:
 /// <c>Http_X_Auth_Seconds</c>) as in the Go watchdogs. Everything else is answered here, before
 /// max_inflight, a fork or a forward: 401 (no or bad token), 403 (no permission), 503 (keys not
-/// loaded yet), each with <c>X-OpenFaaS-Internal: faas-middleware</c> and the Go middleware's
+/// loaded yet), each marked <c>X-OpenFaaS-Internal: faas-middleware</c> and the Go middleware's
 /// "ACCESS DENIED" log line plus the reason. /_/health, /_/ready and /metrics never come here.
 /// </summary>
 public sealed class AuthenticatingEndpoint(IFunctionEndpoint function, FunctionAuthenticator authenticator, IWatchdogMetrics metrics, ILogger log, bool debug)
     : IFunctionEndpoint
 {
     public const string AuthSecondsHeader = "X-Auth-Seconds";
-    public const string InternalHeader = "X-OpenFaaS-Internal";
-    public const string InternalSource = "faas-middleware";
     private const string Challenge = "Bearer realm=\"IAM function invoke\"";
 
     public Task HandleAsync(HttpContext context, long started)
@@ -60,7 +58,6 @@ public sealed class AuthenticatingEndpoint(IFunctionEndpoint function, FunctionA
         };
         var callId = CallId.From(request);
         response.Headers[CallId.Header] = callId;
-        response.Headers[InternalHeader] = InternalSource;
         if (status == StatusCodes.Status401Unauthorized)
             response.Headers.WWWAuthenticate = Challenge;
         if (status == StatusCodes.Status503ServiceUnavailable)
@@ -68,6 +65,6 @@ public sealed class AuthenticatingEndpoint(IFunctionEndpoint function, FunctionA
         metrics.FunctionCompleted(ExecutionOutcome.Rejected, null, 0, 0, 0);
         var elapsed = TimeSpan.FromMilliseconds(Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds));
         new RequestLog(log, callId, request.Method, request.Path.Value ?? "/").AccessDenied(status, GoDuration.Format(elapsed), admission.Reason);
-        return PlainText.WriteAsync(context, status, admission.Reason + "\n");
+        return PlainText.WriteAsync(context, status, admission.Reason + "\n", PlainText.Middleware);
     }
 }

@@ -11,6 +11,6 @@ internal static class InflightRefusal
     {
         metrics.FunctionCompleted(ExecutionOutcome.Rejected, null, 0, 0, 0);
         return PlainText.WriteAsync(context, StatusCodes.Status429TooManyRequests,
-            $"Concurrent request limit exceeded. Max concurrent requests: {limiter.Maximum}\n");
+            $"Concurrent request limit exceeded. Max concurrent requests: {limiter.Maximum}\n", PlainText.Middleware);
     }
 }

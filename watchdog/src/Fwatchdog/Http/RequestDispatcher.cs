@@ -74,7 +74,10 @@ public sealed class RequestDispatcher(
         {
             log.Error(e, "Unexpected error serving {method} {path}", context.Request.Method, context.Request.Path.Value);
             if (!context.Response.HasStarted)
+            {
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                context.Response.Headers[PlainText.InternalHeader] = PlainText.Watchdog;
+            }
             else
                 context.Abort();
         }

@@ -40,7 +40,7 @@ public sealed class StaticFileEndpoint : IFunctionEndpoint
                 response.Headers.Location = request.PathBase.Add(request.Path).ToUriComponent() + "/" + request.QueryString.ToUriComponent();
                 return;
             case StaticTargetKind.NotFound:
-                await PlainText.WriteAsync(context, StatusCodes.Status404NotFound, "404 page not found\n").ConfigureAwait(false);
+                await PlainText.WriteAsync(context, StatusCodes.Status404NotFound, "404 page not found\n", internalSource: null).ConfigureAwait(false);
                 return;
         }
 
@@ -65,7 +65,7 @@ public sealed class StaticFileEndpoint : IFunctionEndpoint
         if (status == StatusCodes.Status416RangeNotSatisfiable)
         {
             response.Headers.ContentRange = $"bytes */{length}";
-            await PlainText.WriteAsync(context, status, "Requested range not satisfiable.\n").ConfigureAwait(false);
+            await PlainText.WriteAsync(context, status, "Requested range not satisfiable.\n", internalSource: null).ConfigureAwait(false);
             return;
         }
         if (status == StatusCodes.Status206PartialContent)
