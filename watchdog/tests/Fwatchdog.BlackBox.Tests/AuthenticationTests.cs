@@ -268,6 +268,37 @@ public sealed class AuthenticationTests(ITestOutputHelper output) : WatchdogTest
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
+    /// <summary>
+    /// A root with nothing but the watchdog, /dev/urandom and a static busybox as /bin/cat: no libssl, no libc, as in
+    /// a FROM scratch image. System.Security.Cryptography would abort the process there (or, loaded into
+    /// the static binary, break posix_spawn later); the watchdog's own verification must not need it.
+    /// </summary>
+    [Fact]
+    public async Task Tokens_are_verified_in_a_root_without_any_library_as_in_a_scratch_image()
+    {
+        using var ec = TestSigningKey.Es256();
+        using var rsa = TestSigningKey.Rs256();
+        await using var gateway = FakeGateway.Start(ec, rsa);
+        using var root = new TempDirectory("scratch-root");
+        Directory.CreateDirectory(root.File("bin"));
+        File.Copy("/bin/busybox", root.File("bin/cat"));
+        // A container runtime gives even a scratch image /dev/urandom (.NET's Guid.NewGuid reads it).
+        Directory.CreateDirectory(root.File("dev"));
+        using (var mknod = System.Diagnostics.Process.Start("mknod", ["-m", "444", root.File("dev/urandom"), "c", "1", "9"]))
+            await mknod.WaitForExitAsync();
+        var launch = WatchdogLaunch.For("/bin/cat", Protected());
+        await using var watchdog = await StartAsync(new WatchdogLaunch { Environment = launch.Environment, ChrootDirectory = root.Path });
+
+        foreach (var key in new[] { ec, rsa, ec })
+        {
+            using var response = await watchdog.Client.PostBodyAsync(key.Algorithm, "/", Bearer(key.Token(Claims())));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(key.Algorithm, await response.BodyAsync());
+        }
+        using var refused = await watchdog.Client.PostBodyAsync("hi");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
     [Theory]
     [InlineData("yes")]
     [InlineData("TRUE")]

@@ -20,6 +20,13 @@ public sealed class WatchdogLaunch
     /// </summary>
     public bool RunAsPid1 { get; init; }
 
+    /// <summary>
+    /// Runs the binary inside this directory with <c>chroot</c> (needs root): the binary is copied to
+    /// its <c>/fwatchdog</c> and <c>TMPDIR</c> is its <c>/tmp</c>. Stands in for a <c>FROM scratch</c>
+    /// image: nothing of the host's libraries is reachable.
+    /// </summary>
+    public string? ChrootDirectory { get; init; }
+
     /// <summary>When true (default), start returns only after the <c>Listening on port: N</c> log line.</summary>
     public bool WaitForReady { get; init; } = true;
 

@@ -172,6 +172,12 @@ public sealed class WatchdogProcess : IAsyncDisposable
         var metricsPort = options.Environment.TryGetValue("metrics_port", out var m) ? int.Parse(m, CultureInfo.InvariantCulture) : FreePort.Next();
 
         var command = WatchdogBinary.Command();
+        if (options.ChrootDirectory is { } root)
+        {
+            File.Copy(WatchdogBinary.Path, Path.Combine(root, "fwatchdog"), overwrite: true);
+            Directory.CreateDirectory(Path.Combine(root, "tmp"));
+            command = ["chroot", root, "/fwatchdog"];
+        }
         var start = options.RunAsPid1
             ? new ProcessStartInfo("unshare", ["--pid", "--fork", "--mount-proc", .. command, .. options.Arguments])
             : new ProcessStartInfo(command[0], [.. command.Skip(1), .. options.Arguments]);
@@ -185,7 +191,7 @@ public sealed class WatchdogProcess : IAsyncDisposable
 
         start.Environment.Clear();
         start.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
-        start.Environment["TMPDIR"] = tmp.Path;
+        start.Environment["TMPDIR"] = options.ChrootDirectory is null ? tmp.Path : "/tmp";
         start.Environment["port"] = port.ToString(CultureInfo.InvariantCulture);
         start.Environment["metrics_port"] = metricsPort.ToString(CultureInfo.InvariantCulture);
         foreach (var (name, value) in options.Environment)
