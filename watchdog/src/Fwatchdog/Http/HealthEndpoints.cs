@@ -34,12 +34,9 @@ public sealed class HealthEndpoints(HealthState health, InflightLimiter limiter,
             return Task.CompletedTask;
         }
         if (checkCapacity && readinessCheck is not null)
-            return CheckModeAsync(context, readinessCheck);
+            return readinessCheck.RespondAsync(context);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentLength = Ok.Length;
         return response.Body.WriteAsync(Ok, 0, Ok.Length);
     }
-
-    private static async Task CheckModeAsync(HttpContext context, IReadinessCheck check) =>
-        context.Response.StatusCode = await check.CheckAsync(context).ConfigureAwait(false);
 }

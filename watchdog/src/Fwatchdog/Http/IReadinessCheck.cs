@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Http;
 
 namespace Fwatchdog.Http;
 
-/// <summary>A mode's own say in <c>/_/ready</c>, asked after the watchdog's checks pass (mode=http: ready_path).</summary>
+/// <summary>
+/// ready_path: a mode's own say in <c>/_/ready</c>, asked after the watchdog's checks pass. It writes
+/// the whole answer: mode=http the upstream's status, the fork modes whatever the function answers.
+/// </summary>
 public interface IReadinessCheck
 {
-    /// <returns>The status /_/ready answers with.</returns>
-    Task<int> CheckAsync(HttpContext context);
+    Task RespondAsync(HttpContext context);
 }

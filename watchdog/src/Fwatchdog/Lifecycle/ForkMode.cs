@@ -8,10 +8,10 @@ namespace Fwatchdog.Lifecycle;
 /// mode=classic, streaming and serializing: every request forks the function, so there is nothing
 /// to start or wait for, and stopping means killing whatever the drain left running.
 /// </summary>
-public sealed class ForkMode(ProcessSupervisor supervisor, IFunctionEndpoint endpoint, ILogger log) : IWatchdogMode
+public sealed class ForkMode(ProcessSupervisor supervisor, IFunctionEndpoint endpoint, IReadinessCheck? readinessCheck, ILogger log) : IWatchdogMode
 {
     public IFunctionEndpoint Endpoint => endpoint;
-    public IReadinessCheck? ReadinessCheck => null;
+    public IReadinessCheck? ReadinessCheck => readinessCheck;
     public bool Start() => true;
     public Task<bool> Ready => Task.FromResult(true);
     public Task Failed => IWatchdogMode.NeverFails;

@@ -105,19 +105,29 @@ public static class WatchdogHost
         {
             ExecutionMode.Static => new StaticMode(options, log),
             ExecutionMode.Http => new ProxyMode(options, runner!, limiter, metrics, log),
-            _ => new ForkMode(supervisor, CreateFunctionEndpoint(options, runner!, limiter, metrics, log), log),
+            _ => CreateForkMode(options, supervisor, runner!, limiter, metrics, log),
         };
 
     /// <summary>The fork modes' parts, each built once; the responder is chosen here and nowhere else.</summary>
+    /// <param name="streaming">mode=streaming's responder; ready_path's check always answers as classic mode does, so its status is the exit status.</param>
     private static FunctionEndpoint CreateFunctionEndpoint(WatchdogOptions options, FunctionRunner runner, InflightLimiter limiter,
-        PrometheusMetrics metrics, ILogger log)
+        PrometheusMetrics metrics, ILogger log, bool streaming)
     {
         var failures = new FailureReport(options);
-        IFunctionResponder responder = options.Mode == ExecutionMode.Streaming
+        IFunctionResponder responder = streaming
             ? new StreamingResponder(options, metrics, failures, TimeProvider.System)
             : new ClassicResponder(options, metrics, failures, TimeProvider.System);
         var launcher = new FunctionLauncher(options, runner, new RequestInput(options), failures, metrics);
         return new FunctionEndpoint(options, limiter, metrics, log, launcher, responder);
+    }
+
+    private static ForkMode CreateForkMode(WatchdogOptions options, ProcessSupervisor supervisor, FunctionRunner runner, InflightLimiter limiter,
+        PrometheusMetrics metrics, ILogger log)
+    {
+        var streaming = options.Mode == ExecutionMode.Streaming;
+        var endpoint = CreateFunctionEndpoint(options, runner, limiter, metrics, log, streaming);
+        var readyEndpoint = options.ReadyPath is null ? null : streaming ? CreateFunctionEndpoint(options, runner, limiter, metrics, log, streaming: false) : endpoint;
+        return new ForkMode(supervisor, endpoint, readyEndpoint is null ? null : new FunctionReadyPathCheck(readyEndpoint, options.ReadyPath!), log);
     }
 
     private static async Task StopWhenFailedAsync(IWatchdogMode mode, ShutdownCoordinator shutdown)

@@ -11,7 +11,9 @@ internal sealed class ReadyPathCheck(HttpMessageInvoker upstream, Uri url) : IRe
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(5);
 
-    public async Task<int> CheckAsync(HttpContext context)
+    public async Task RespondAsync(HttpContext context) => context.Response.StatusCode = await StatusAsync(context).ConfigureAwait(false);
+
+    private async Task<int> StatusAsync(HttpContext context)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         limit.CancelAfter(Limit);
