@@ -22,6 +22,7 @@ public sealed class EnvironmentConfiguration
     private readonly Func<string, string?> _getVariable;
     private readonly Func<string, string?> _readFile;
     private readonly List<string> _warnings = [];
+    private SettingsDialect _dialect;
 
     /// <param name="readFile">Reads a file's text or returns null (jwt_auth's service-account namespace file).</param>
     public EnvironmentConfiguration(Func<string, string?> getVariable, Func<string, string?>? readFile = null)
@@ -45,12 +46,13 @@ public sealed class EnvironmentConfiguration
     {
         public static readonly TimeSpan ExecTimeout = TimeSpan.FromSeconds(30);
         public const string ContentType = "application/octet-stream";
+        public const string StaticPath = "/home/app/public";
     }
 
     public WatchdogOptions Read()
     {
         var mode = Mode();
-        var dialect = Dialect();
+        var dialect = _dialect = Dialect();
         var ofWatchdog = dialect == SettingsDialect.OfWatchdog;
         var forks = mode is ExecutionMode.Classic or ExecutionMode.Streaming;
         var fprocessName = Named("fprocess", "function_process");
@@ -177,10 +179,12 @@ public sealed class EnvironmentConfiguration
 
     private string StaticPath()
     {
-        var path = NonEmpty("static_path")
-            ?? throw new ConfigurationException("mode=static needs static_path: set it to the directory to serve, e.g. static_path=/home/app/public.");
+        var set = NonEmpty("static_path");
+        var path = set ?? OfWatchdogDefaults.StaticPath;
         if (!Directory.Exists(path))
-            throw new ConfigurationException($"static_path=\"{path}\" is not a directory. Set static_path to the directory to serve.");
+            throw new ConfigurationException(set is null
+                ? $"mode=static serves static_path, which is not set, and its default {path} is not a directory. Set static_path to the directory to serve."
+                : $"static_path=\"{path}\" is not a directory. Set static_path to the directory to serve.");
         return Path.GetFullPath(path);
     }
 
@@ -217,8 +221,17 @@ public sealed class EnvironmentConfiguration
         return false;
     }
 
-    /// <summary>The variable to read for a setting with an of-watchdog alias: the main name wins when both are set.</summary>
-    private string Named(string name, string alias) => string.IsNullOrEmpty(_getVariable(name)) && !string.IsNullOrEmpty(_getVariable(alias)) ? alias : name;
+    /// <summary>
+    /// The variable to read for a setting with an of-watchdog alias. When both are set, the of-watchdog
+    /// reads the alias (function_process, http_upstream_url, buffer_http), so an of-watchdog image gets
+    /// the alias here too; a classic image, which knows no aliases, the main name.
+    /// </summary>
+    private string Named(string name, string alias)
+    {
+        var hasName = !string.IsNullOrEmpty(_getVariable(name));
+        var hasAlias = !string.IsNullOrEmpty(_getVariable(alias));
+        return hasAlias && (!hasName || _dialect == SettingsDialect.OfWatchdog) ? alias : name;
+    }
 
     private string TempDirectory() => TempDirectoryFrom(_getVariable);
 

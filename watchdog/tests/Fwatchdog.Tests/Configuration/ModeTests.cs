@@ -39,7 +39,7 @@ public class ModeTests
     }
 
     [Fact]
-    public void Of_watchdog_aliases_are_read_and_the_main_names_win()
+    public void Of_watchdog_aliases_are_read_and_win_over_the_main_names_as_in_the_of_watchdog()
     {
         var aliased = FakeEnvironment.Reader(("mode", "http"), ("function_process", "node index.js"),
             ("http_upstream_url", "http://127.0.0.1:3000"), ("buffer_http", "true")).Read();
@@ -49,8 +49,10 @@ public class ModeTests
         Assert.Equal("node", aliased.Command!.Program);
         Assert.Equal(new Uri("http://127.0.0.1:3000"), aliased.UpstreamUrl);
         Assert.True(aliased.BufferRequestBody);
-        Assert.Equal("main", both.Command!.Program);
-        Assert.Equal(1, both.UpstreamUrl!.Port);
+        Assert.Equal("alias", both.Command!.Program);
+        Assert.Equal(2, both.UpstreamUrl!.Port);
+        var classic = FakeEnvironment.Reader(("fprocess", "main"), ("function_process", "alias")).Read();
+        Assert.Equal("main", classic.Command!.Program); // the classic watchdog knows no alias
     }
 
     [Theory]
