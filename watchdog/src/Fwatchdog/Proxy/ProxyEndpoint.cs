@@ -86,8 +86,12 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
                 sizeLimit.MaxRequestBodySize = _options.MaxRequestBytes;
         }
 
-        // exec_timeout covers the whole call, the wait for a starting upstream included.
-        using var timeout = _options.ExecTimeout > TimeSpan.Zero ? new CancellationTokenSource(_options.ExecTimeout) : null;
+        // exec_timeout — or a shorter X-Timeout, as the of-watchdog applies it in http mode (but a value
+        // that does not parse or is <= 0 is ignored, where Go's 0s turns the limit off) — covers the
+        // whole call, the wait for a starting upstream included.
+        var limit = RequestTimeout.Effective(_options.ExecTimeout, context.Request.Headers);
+        call.Limit = limit;
+        using var timeout = limit > TimeSpan.Zero ? new CancellationTokenSource(limit) : null;
         using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, timeout.Token);
         call.Timeout = timeout;
         var token = linked?.Token ?? context.RequestAborted;
@@ -215,9 +219,10 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         if (call.Timeout?.IsCancellationRequested == true)
         {
             call.Outcome = ExecutionOutcome.Timeout;
-            call.Log.Warning("Upstream request exceeded exec_timeout of {timeout}; aborted.", GoDuration.Format(_options.ExecTimeout));
+            var setting = call.Limit == _options.ExecTimeout ? "exec_timeout" : "X-Timeout";
+            call.Log.Warning("Upstream request exceeded {setting} of {timeout}; aborted.", setting, GoDuration.Format(call.Limit));
             await AnswerOrAbortAsync(context, StatusCodes.Status504GatewayTimeout,
-                $"The function did not answer within exec_timeout ({GoDuration.Format(_options.ExecTimeout)}).\n").ConfigureAwait(false);
+                $"The function did not answer within {setting} ({GoDuration.Format(call.Limit)}).\n").ConfigureAwait(false);
             return;
         }
         if (UpstreamFailure.BadRequest(error) is { } bad && RequestBodyInput.Rejection(bad) is { } rejected && !context.Response.HasStarted)
@@ -274,6 +279,8 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         public HttpContext Context { get; } = context;
         public RequestLog Log { get; } = log;
         public CancellationTokenSource? Timeout { get; set; }
+        /// <summary>exec_timeout, or the request's shorter X-Timeout; zero when there is none.</summary>
+        public TimeSpan Limit { get; set; }
         public ExecutionOutcome Outcome { get; set; } = ExecutionOutcome.Success;
         public long BytesIn { get; set; }
         public long BytesOut { get; set; }
