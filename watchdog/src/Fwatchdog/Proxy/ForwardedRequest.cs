@@ -18,7 +18,9 @@ internal sealed class ForwardedRequest(Uri upstreamUrl)
     // upstream_url plus the client's target, as of-watchdog joins them ("http://127.0.0.1:3000" + "/a?b").
     private readonly string _base = upstreamUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
 
-    public HttpRequestMessage Create(HttpContext context, HttpContent? content, string callId)
+    /// <param name="upgrade">The client asks to switch protocols (WebSocket): <c>Connection: Upgrade</c> and its
+    /// <c>Upgrade</c> header go along, though hop-by-hop, since the upstream must see the handshake.</param>
+    public HttpRequestMessage Create(HttpContext context, HttpContent? content, string callId, bool upgrade = false)
     {
         var request = context.Request;
         var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), new Uri(_base + Target(context), in Verbatim))
@@ -35,6 +37,11 @@ internal sealed class ForwardedRequest(Uri upstreamUrl)
                 continue;
             if (!Add(headers, name, values) && content is not null)
                 Add(content.Headers, name, values); // Content-Type and the other content headers
+        }
+        if (upgrade)
+        {
+            headers.TryAddWithoutValidation("Connection", "Upgrade");
+            headers.TryAddWithoutValidation("Upgrade", (IEnumerable<string?>)request.Headers.Upgrade.ToArray());
         }
         if (request.Host.HasValue)
             headers.Host = request.Host.Value;

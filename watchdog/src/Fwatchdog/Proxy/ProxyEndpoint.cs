@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Globalization;
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
@@ -99,14 +100,18 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         if (!_readiness.IsReady && !await HoldAsync(call, token).ConfigureAwait(false))
             return;
 
+        // An upgrade (WebSocket or any other protocol) carries no body; the branch costs ordinary
+        // requests one feature look-up.
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } feature && context.Request.Headers.Upgrade.Count > 0
+            ? feature : null;
         RequestBodyContent? streamed = null;
         HttpResponseMessage response;
         try
         {
-            var content = await OpenBodyAsync(context, token).ConfigureAwait(false);
+            var content = upgrade is null ? await OpenBodyAsync(context, token).ConfigureAwait(false) : null;
             streamed = content as RequestBodyContent;
             call.BytesIn = content is RequestBodyContent ? 0 : content?.Headers.ContentLength ?? 0;
-            using var message = _forwarded.Create(context, content, callId);
+            using var message = _forwarded.Create(context, content, callId, upgrade is not null);
             response = await _upstream.SendAsync(message, token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or Microsoft.AspNetCore.Http.BadHttpRequestException)
@@ -117,7 +122,10 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         }
         using (response)
         {
-            await RelayAsync(call, response, token).ConfigureAwait(false);
+            if (upgrade is not null && response.StatusCode == HttpStatusCode.SwitchingProtocols)
+                await RelayUpgradedAsync(call, upgrade, response).ConfigureAwait(false);
+            else
+                await RelayAsync(call, response, token).ConfigureAwait(false);
         }
         call.BytesIn += streamed?.BytesSent ?? 0;
     }
@@ -204,6 +212,43 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         {
             buffer.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The upstream switched protocols: answer the client's handshake with its 101 and headers, then
+    /// relay until either side ends. exec_timeout (and X-Timeout) bounded the handshake only — a
+    /// WebSocket lives as long as its two ends keep it, as in the of-watchdog, which applies none —
+    /// and read_timeout/write_timeout do not cut an idle session. The session holds its max_inflight
+    /// slot until it ends and is logged and counted once, then, with status 101.
+    /// </summary>
+    private static async Task RelayUpgradedAsync(Call call, IHttpUpgradeFeature upgrade, HttpResponseMessage upstream)
+    {
+        var context = call.Context;
+        var response = context.Response;
+        CopyHeaders(upstream.Headers, response.Headers);
+        CopyHeaders(upstream.Content.Headers, response.Headers);
+        response.Headers.Upgrade = upstream.Headers.Upgrade.ToString(); // hop-by-hop, yet the handshake's point
+        response.Headers["X-Duration-Seconds"] = call.Seconds.ToString("F6", CultureInfo.InvariantCulture);
+        Stream client;
+        Stream server;
+        try
+        {
+            server = await upstream.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false);
+            client = await upgrade.UpgradeAsync().ConfigureAwait(false); // sends the 101
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException or HttpRequestException)
+        {
+            call.Outcome = ExecutionOutcome.Error;
+            call.Log.Warning("The upgraded connection could not be opened: {error}", e.Message);
+            context.Abort();
+            return;
+        }
+        var session = new UpgradedSession(client, server);
+        var ended = await session.RelayAsync(context.RequestAborted).ConfigureAwait(false);
+        call.BytesIn += session.BytesFromClient;
+        call.BytesOut += session.BytesFromUpstream;
+        call.Outcome = ExecutionOutcome.Success;
+        call.Log.UpgradeEnded(response.Headers.Upgrade.ToString(), ended);
     }
 
     /// <summary>The one place a failed call is classified: client gone, exec_timeout, bad request, or upstream trouble.</summary>

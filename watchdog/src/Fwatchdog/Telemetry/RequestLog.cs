@@ -105,6 +105,9 @@ public sealed class RequestLog
 
     public void Warning(string messageTemplate, params object?[] values) => Contextual.Warning(messageTemplate, values);
 
+    /// <summary>mode=http: an upgraded connection (WebSocket) ended, before the call's one line.</summary>
+    public void UpgradeEnded(string protocol, string reason) => Contextual.Information("Upgraded connection ({protocol}) ended: {reason}", protocol, reason);
+
     public void Error(string messageTemplate, params object?[] values) => Contextual.Error(messageTemplate, values);
 
     /// <summary>For the rarer lines: Serilog's own binding, with the request's properties attached.</summary>

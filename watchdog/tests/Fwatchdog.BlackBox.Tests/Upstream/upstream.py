@@ -14,8 +14,11 @@ UPSTREAM_IGNORE_SIGTERM=1 ignores SIGTERM. Paths:
   /reset              closes the connection without answering (RST)
   /exit?code=n        answers "bye", then exits with status n
   /ready?file=<f>     200 when <f> exists, else 503
+  /ws?mark=<file>     a WebSocket echo (RFC 6455: text and binary messages echoed, close answered);
+                      with &close=1 the server closes the connection after the first message; writes
+                      <file> ("closed" or "gone") when the session ends; without an Upgrade: 400
 """
-import json, os, select, signal, socket, struct, sys, threading, time
+import base64, hashlib, json, os, select, signal, socket, struct, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit, parse_qs
 
@@ -69,8 +72,79 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
         self.wfile.flush()
 
+    def read_exact(self, n):
+        data = b""
+        while len(data) < n:
+            piece = self.rfile.read(n - len(data))
+            if not piece:
+                raise EOFError
+            data += piece
+        return data
+
+    def send_frame(self, opcode, payload):
+        header = bytes([0x80 | opcode])
+        if len(payload) < 126:
+            header += bytes([len(payload)])
+        elif len(payload) < 65536:
+            header += bytes([126]) + struct.pack(">H", len(payload))
+        else:
+            header += bytes([127]) + struct.pack(">Q", len(payload))
+        self.wfile.write(header + payload)
+        self.wfile.flush()
+
+    def websocket(self):
+        mark = self.query("mark")
+        key = self.headers.get("Sec-WebSocket-Key")
+        if self.headers.get("Upgrade", "").lower() != "websocket" or not key:
+            return self.answer(400, b"not a websocket handshake\n")
+        accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()).decode()
+        self.send_response(101)
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", accept)
+        self.send_header("X-Upstream", "yes")
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        ending = "gone"
+        message, message_opcode = b"", 0
+        try:
+            while True:
+                first, second = self.read_exact(2)
+                opcode, masked, length = first & 0x0F, second & 0x80, second & 0x7F
+                if length == 126:
+                    length = struct.unpack(">H", self.read_exact(2))[0]
+                elif length == 127:
+                    length = struct.unpack(">Q", self.read_exact(8))[0]
+                mask = self.read_exact(4) if masked else b"\0\0\0\0"
+                payload = bytes(b ^ mask[i % 4] for i, b in enumerate(self.read_exact(length)))
+                if opcode == 8:
+                    self.send_frame(8, payload[:2])
+                    ending = "closed"
+                    return
+                if opcode == 9:
+                    self.send_frame(10, payload)
+                    continue
+                if opcode in (1, 2):
+                    message, message_opcode = payload, opcode
+                elif opcode == 0:
+                    message += payload
+                if first & 0x80:
+                    self.send_frame(message_opcode, message)
+                    if self.query("close") == "1":
+                        ending = "closed"
+                        return
+        except (EOFError, ConnectionError, OSError):
+            ending = "gone"
+        finally:
+            if mark:
+                with open(mark, "w") as f:
+                    f.write(ending)
+
     def handle_any(self):
         path = urlsplit(self.path).path
+        if path == "/ws":
+            return self.websocket()
         if path.startswith("/status/"):
             self.read_body(lambda _: None)
             return self.answer(int(path[len("/status/"):]), b"status\n", extra=[("X-Upstream", "yes")])
