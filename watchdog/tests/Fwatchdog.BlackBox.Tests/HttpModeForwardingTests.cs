@@ -50,6 +50,21 @@ public sealed class HttpModeForwardingTests(ITestOutputHelper output) : Watchdog
         await watchdog.WaitForLineAsync("POST /status/418 - 418", Limits.Quick);
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("true")]
+    public async Task Log_callid_ends_the_call_line_with_the_call_id_as_the_of_watchdog_does(string value)
+    {
+        using var upstream = new UpstreamServer();
+        await using var watchdog = await StartAsync(upstream.Options(("log_callid", value)));
+
+        using var response = await watchdog.Client.PostBodyAsync("", "/status/204", ("X-Call-Id", "call-42"));
+
+        var line = await watchdog.WaitForLineAsync("POST /status/204 - 204", Limits.Quick);
+        Assert.EndsWith("s) [call-42]", line.Text);
+        Assert.DoesNotContain("call_id=", line.Text);
+    }
+
     [Fact]
     public async Task A_body_without_length_is_streamed_chunked_and_buffer_http_sends_a_content_length()
     {

@@ -84,6 +84,7 @@ public sealed class EnvironmentConfiguration
             DebugHeaders = Boolean("debug_headers", Defaults.DebugHeaders),
             PrefixLogs = OfWatchdogBoolean("prefix_logs", Defaults.PrefixLogs),
             LogBufferSize = LogBufferSize(),
+            LogCallId = OfWatchdogBoolean("log_callid", Defaults.LogCallId),
             LogFormat = Choice("log_format", Defaults.LogFormat, ("text", LogFormat.Text), ("json", LogFormat.Json)),
             Mode = mode,
             Dialect = dialect,

@@ -46,6 +46,8 @@ public sealed record WatchdogOptions
     /// <summary>of-watchdog's default, Go's bufio.MaxScanTokenSize.</summary>
     public int LogBufferSize { get; init; } = 64 * 1024;
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
+    /// <summary>log_callid (of-watchdog): mode=http's call line ends with " [&lt;call id&gt;]".</summary>
+    public bool LogCallId { get; init; }
     public ExecutionMode Mode { get; init; } = ExecutionMode.Classic;
     public SettingsDialect Dialect { get; init; } = SettingsDialect.ClassicWatchdog;
     public long MaxRequestBytes { get; init; }

@@ -64,7 +64,7 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
             await ForwardAsync(call, callId).ConfigureAwait(false);
             _metrics.FunctionCompleted(call.Outcome, null, call.Seconds, call.BytesIn, call.BytesOut);
             if (!IsKubeletProbe(request))
-                log.Forwarded(context.Response.StatusCode, call.BytesOut, call.Seconds);
+                log.Forwarded(context.Response.StatusCode, call.BytesOut, call.Seconds, _options.LogCallId);
         }
         finally
         {

@@ -19,6 +19,8 @@ public sealed class RequestLog
     private static readonly MessageTemplate WroteTemplate = Parse($"Wrote {{{LogFields.Bytes}}} Bytes - Duration: {{{LogFields.Duration}:F6}}s");
     private static readonly MessageTemplate ForwardedTemplate =
         Parse($"{{{LogFields.Method}}} {{{LogFields.Path}}} - {{{LogFields.Status}}} - ContentLength: {{{LogFields.Bytes}}}B ({{{LogFields.Duration}:F4}}s)");
+    private static readonly MessageTemplate ForwardedWithCallIdTemplate =
+        Parse($"{{{LogFields.Method}}} {{{LogFields.Path}}} - {{{LogFields.Status}}} - ContentLength: {{{LogFields.Bytes}}}B ({{{LogFields.Duration}:F4}}s) [{{{LogFields.CallId}}}]");
     private static readonly MessageTemplate StandardErrorTemplate = Parse("stderr: {line}");
     private static readonly MessageTemplate VerbatimTemplate = Parse("{line}");
     private static readonly MessageTemplate DurationTemplate = Parse($"Duration: {{{LogFields.Duration}:F6}}s");
@@ -57,8 +59,9 @@ public sealed class RequestLog
             Property(LogFields.Bytes, bytes), Property(LogFields.Duration, seconds), Property(LogFields.Status, status));
 
     /// <summary>mode=http: one line per proxied call, in of-watchdog's words.</summary>
-    public void Forwarded(int status, long bytes, double seconds) =>
-        Write(LogEventLevel.Information, ForwardedTemplate,
+    /// <param name="withCallId">log_callid: the of-watchdog's " [&lt;call id&gt;]" at the end of the line.</param>
+    public void Forwarded(int status, long bytes, double seconds, bool withCallId = false) =>
+        Write(LogEventLevel.Information, withCallId ? ForwardedWithCallIdTemplate : ForwardedTemplate,
             Property(LogFields.Status, status), Property(LogFields.Bytes, bytes), Property(LogFields.Duration, seconds));
 
     /// <summary>jwt_auth refused the call: the Go middleware's "GET /fn - 401 ACCESS DENIED - (0s)", then why.</summary>
