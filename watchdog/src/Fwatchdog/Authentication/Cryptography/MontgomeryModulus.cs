@@ -1,0 +1,263 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
+namespace Fwatchdog.Authentication.Cryptography;
+
+/// <summary>
+/// Arithmetic modulo an odd m in Montgomery form: a number a is held as aR mod m with R = 2^(64·L)
+/// for L 64-bit limbs, so that a product needs no division: MontMul(aR, bR) = abR mod m
+/// (Montgomery, "Modular multiplication without trial division", 1985). Numbers are spans of L
+/// little-endian limbs, always fully reduced (below m), so equality is limb equality.
+/// </summary>
+/// <remarks>
+/// Used for the RSA modulus, the EC field primes and the EC group orders. It replaces
+/// System.Numerics.BigInteger in the hot loops, which allocated a new array per operation (a megabyte
+/// per ES256 verification) and was several times slower. Public data only: the branches (the final
+/// subtraction, the exponent's bits) are not constant-time, and need not be.
+/// </remarks>
+internal sealed class MontgomeryModulus
+{
+    private readonly ulong[] _modulus;
+    private readonly ulong[] _rSquared;
+    private readonly ulong[] _one;
+
+    // −m⁻¹ mod 2^64: the factor that makes each step's low limb vanish.
+    private readonly ulong _negativeInverse;
+
+    public MontgomeryModulus(BigInteger modulus)
+    {
+        if (modulus.Sign <= 0 || modulus.IsEven)
+            throw new ArgumentException("A Montgomery modulus must be odd and positive.", nameof(modulus));
+        Limbs = (int)((modulus.GetBitLength() + 63) / 64);
+        Modulus = modulus;
+        _modulus = ToLimbs(modulus, Limbs);
+        var r = BigInteger.One << (64 * Limbs);
+        _rSquared = ToLimbs(r * r % modulus, Limbs);
+        _one = ToLimbs(r % modulus, Limbs);
+
+        // Newton's iteration for m⁻¹ mod 2^64 doubles the correct low bits each step; m is its own
+        // inverse mod 8 (3 bits), so five steps reach 96 bits.
+        var m0 = _modulus[0];
+        var inverse = m0;
+        for (var i = 0; i < 5; i++)
+            inverse *= 2 - m0 * inverse;
+        _negativeInverse = 0 - inverse;
+    }
+
+    /// <summary>L, the number of 64-bit limbs of every number modulo m.</summary>
+    public int Limbs { get; }
+
+    public BigInteger Modulus { get; }
+
+    /// <summary>1 in Montgomery form (R mod m).</summary>
+    public ReadOnlySpan<ulong> One => _one;
+
+    /// <summary>result = a·b·R⁻¹ mod m, for a below R and b below m (CIOS: Koç, Acar, Kaliski,
+    /// "Analyzing and comparing Montgomery multiplication algorithms", 1996). result may be a or b.</summary>
+    public unsafe void Multiply(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)
+    {
+        var limbs = Limbs;
+        if (a.Length < limbs || b.Length < limbs || result.Length < limbs)
+            throw new ArgumentException($"Each operand must have {limbs} limbs.");
+        var m = _modulus.AsSpan(0, limbs);
+        Span<ulong> product = stackalloc ulong[limbs + 2];
+        product.Clear();
+        // Pointers: the loops below are the whole cost of a verification, and span indexing's
+        // bounds checks made them about half again slower. Lengths are checked above.
+        fixed (ulong* pa = a, pb = b, pm = m, t = product)
+        {
+            for (var i = 0; i < limbs; i++)
+            {
+                // t += a·b[i]
+                ulong carry = 0;
+                var bi = pb[i];
+                for (var j = 0; j < limbs; j++)
+                    t[j] = MultiplyAdd(pa[j], bi, t[j], carry, out carry);
+                var sum = t[limbs] + carry;
+                t[limbs + 1] = sum < carry ? 1UL : 0UL;
+                t[limbs] = sum;
+
+                // t = (t + q·m) / 2^64, with q chosen so the low limb becomes 0.
+                var q = t[0] * _negativeInverse;
+                MultiplyAdd(q, pm[0], t[0], 0, out carry);
+                for (var j = 1; j < limbs; j++)
+                    t[j - 1] = MultiplyAdd(q, pm[j], t[j], carry, out carry);
+                sum = t[limbs] + carry;
+                t[limbs - 1] = sum;
+                t[limbs] = t[limbs + 1] + (sum < carry ? 1UL : 0UL);
+            }
+        }
+        // t < 2m: one subtraction at most.
+        if (product[limbs] != 0 || Compare(product[..limbs], m) >= 0)
+            SubtractWithBorrow(product[..limbs], m, result[..limbs]);
+        else
+            product[..limbs].CopyTo(result);
+    }
+
+    /// <summary>result = a + b mod m, for a and b below m. result may be a or b.</summary>
+    public void Add(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)
+    {
+        ulong carry = 0;
+        for (var i = 0; i < Limbs; i++)
+        {
+            var sum = a[i] + b[i];
+            var carried = sum + carry;
+            carry = (sum < a[i] ? 1UL : 0UL) | (carried < sum ? 1UL : 0UL);
+            result[i] = carried;
+        }
+        var m = _modulus.AsSpan(0, Limbs);
+        if (carry != 0 || Compare(result, m) >= 0)
+            SubtractWithBorrow(result, m, result);
+    }
+
+    /// <summary>result = a − b mod m, for a and b below m. result may be a or b.</summary>
+    public void Subtract(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)
+    {
+        if (SubtractWithBorrow(a, b, result) != 0)
+            AddWithCarry(result, _modulus, result);
+    }
+
+    /// <summary>a into Montgomery form (a·R mod m), for a below m.</summary>
+    public void ToMontgomery(ReadOnlySpan<ulong> a, Span<ulong> result) => Multiply(a, _rSquared, result);
+
+    /// <summary>a out of Montgomery form (a·R⁻¹ mod m).</summary>
+    public void FromMontgomery(ReadOnlySpan<ulong> a, Span<ulong> result)
+    {
+        Span<ulong> one = stackalloc ulong[Limbs];
+        one.Clear();
+        one[0] = 1;
+        Multiply(a, one, result);
+    }
+
+    /// <summary>result = a^exponent, all in Montgomery form, by left-to-right square-and-multiply;
+    /// <paramref name="exponent"/> is an unsigned big-endian integer.</summary>
+    public void Power(ReadOnlySpan<ulong> a, ReadOnlySpan<byte> exponent, Span<ulong> result)
+    {
+        Span<ulong> accumulator = stackalloc ulong[Limbs];
+        _one.CopyTo(accumulator);
+        // Squarings start at the exponent's top 1 bit: before it they would square 1.
+        var started = false;
+        foreach (var b in exponent)
+        {
+            for (var bit = 7; bit >= 0; bit--)
+            {
+                if (started)
+                    Multiply(accumulator, accumulator, accumulator);
+                if ((b >> bit & 1) != 0)
+                {
+                    Multiply(accumulator, a, accumulator);
+                    started = true;
+                }
+            }
+        }
+        accumulator.CopyTo(result);
+    }
+
+    /// <summary>Whether a is below m.</summary>
+    public bool IsReduced(ReadOnlySpan<ulong> a) => Compare(a, _modulus) < 0;
+
+    public static bool IsZero(ReadOnlySpan<ulong> a) => a.IndexOfAnyExcept(0UL) < 0;
+
+    /// <summary>Compares two numbers of the same limb count.</summary>
+    public static int Compare(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        for (var i = a.Length - 1; i >= 0; i--)
+        {
+            if (a[i] != b[i])
+                return a[i] < b[i] ? -1 : 1;
+        }
+        return 0;
+    }
+
+    /// <summary>An unsigned big-endian integer of at most 8·L bytes into L limbs.</summary>
+    public static void FromBigEndian(ReadOnlySpan<byte> bytes, Span<ulong> limbs)
+    {
+        limbs.Clear();
+        Span<byte> word = stackalloc byte[8];
+        for (var i = 0; i < limbs.Length && !bytes.IsEmpty; i++)
+        {
+            var take = Math.Min(8, bytes.Length);
+            word.Clear();
+            bytes[^take..].CopyTo(word[(8 - take)..]);
+            limbs[i] = BinaryPrimitives.ReadUInt64BigEndian(word);
+            bytes = bytes[..^take];
+        }
+        if (!bytes.IsEmpty && bytes.IndexOfAnyExcept((byte)0) >= 0)
+            throw new ArgumentException("The number has more bytes than the limbs hold.", nameof(bytes));
+    }
+
+    /// <summary>Limbs into all of <paramref name="bytes"/>, big-endian; the number must fit.</summary>
+    public static void ToBigEndian(ReadOnlySpan<ulong> limbs, Span<byte> bytes)
+    {
+        Span<byte> word = stackalloc byte[8];
+        for (var i = 0; i < limbs.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(word, limbs[i]);
+            var end = bytes.Length - 8 * i;
+            if (end <= 0)
+                break;
+            var take = Math.Min(8, end);
+            word[(8 - take)..].CopyTo(bytes[(end - take)..end]);
+        }
+        var written = 8 * limbs.Length;
+        if (bytes.Length > written)
+            bytes[..^written].Clear();
+    }
+
+    public static ulong[] ToLimbs(BigInteger value, int limbs)
+    {
+        var result = new ulong[limbs];
+        Span<byte> bytes = stackalloc byte[8 * limbs];
+        bytes.Clear();
+        if (!value.TryWriteBytes(bytes, out _, isUnsigned: true))
+            throw new ArgumentException("The number has more bytes than the limbs hold.", nameof(value));
+        for (var i = 0; i < limbs; i++)
+            result[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes[(8 * i)..]);
+        return result;
+    }
+
+    public static BigInteger ToBigInteger(ReadOnlySpan<ulong> limbs)
+    {
+        Span<byte> bytes = stackalloc byte[8 * limbs.Length];
+        for (var i = 0; i < limbs.Length; i++)
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes[(8 * i)..], limbs[i]);
+        return new BigInteger(bytes, isUnsigned: true);
+    }
+
+    /// <summary>Returns the low limb of a·b + c + d and puts the high limb in <paramref name="high"/>;
+    /// the sum is at most 2^128 − 1, so it never overflows.</summary>
+    private static ulong MultiplyAdd(ulong a, ulong b, ulong c, ulong d, out ulong high)
+    {
+        high = Math.BigMul(a, b, out var low);
+        low += c;
+        high += low < c ? 1UL : 0UL;
+        low += d;
+        high += low < d ? 1UL : 0UL;
+        return low;
+    }
+
+    private static ulong SubtractWithBorrow(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)
+    {
+        ulong borrow = 0;
+        for (var i = 0; i < result.Length; i++)
+        {
+            var difference = a[i] - b[i];
+            var borrowed = difference - borrow;
+            borrow = (a[i] < b[i] ? 1UL : 0UL) | (difference < borrow ? 1UL : 0UL);
+            result[i] = borrowed;
+        }
+        return borrow;
+    }
+
+    private static void AddWithCarry(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)
+    {
+        ulong carry = 0;
+        for (var i = 0; i < result.Length; i++)
+        {
+            var sum = a[i] + b[i];
+            var carried = sum + carry;
+            carry = (sum < a[i] ? 1UL : 0UL) | (carried < sum ? 1UL : 0UL);
+            result[i] = carried;
+        }
+    }
+}
