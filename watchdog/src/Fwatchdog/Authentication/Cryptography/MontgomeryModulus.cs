@@ -153,6 +153,13 @@ internal sealed class MontgomeryModulus
         accumulator.CopyTo(result);
     }
 
+    /// <summary>a mod m for a below 2m (as a truncated digest can be, against a group order).</summary>
+    public void ReduceOnce(Span<ulong> a)
+    {
+        if (!IsReduced(a))
+            SubtractWithBorrow(a, _modulus, a);
+    }
+
     /// <summary>Whether a is below m.</summary>
     public bool IsReduced(ReadOnlySpan<ulong> a) => Compare(a, _modulus) < 0;
 
@@ -249,7 +256,8 @@ internal sealed class MontgomeryModulus
         return borrow;
     }
 
-    private static void AddWithCarry(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)
+    /// <summary>result = a + b over the integers, returning the carry out of the top limb.</summary>
+    public static ulong AddWithCarry(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)
     {
         ulong carry = 0;
         for (var i = 0; i < result.Length; i++)
@@ -259,5 +267,6 @@ internal sealed class MontgomeryModulus
             carry = (sum < a[i] ? 1UL : 0UL) | (carried < sum ? 1UL : 0UL);
             result[i] = carried;
         }
+        return carry;
     }
 }
