@@ -7,6 +7,8 @@ namespace Fwatchdog.Authentication.Cryptography;
 /// scalar): at each bit, double, then add G, Q or G + Q as the two scalars' bits say. That is about
 /// half the doublings of computing the two products apart.
 /// </summary>
+// SkipLocalsInit: every stack buffer here is written before it is read, so the runtime's zeroing
+// of each stackalloc would only add cost to every operation.
 [SkipLocalsInit]
 internal static class EcMultiplication
 {

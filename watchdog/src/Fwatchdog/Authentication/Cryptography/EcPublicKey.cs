@@ -12,6 +12,8 @@ namespace Fwatchdog.Authentication.Cryptography;
 /// Keys and signatures are public, so nothing here is constant-time; that is only needed where a
 /// secret is involved (signing, key agreement).
 /// </remarks>
+// SkipLocalsInit: every stack buffer here is written before it is read, so the runtime's zeroing
+// of each stackalloc would only add cost to every operation.
 [SkipLocalsInit]
 public sealed class EcPublicKey
 {

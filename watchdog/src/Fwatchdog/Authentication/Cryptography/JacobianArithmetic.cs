@@ -15,6 +15,8 @@ namespace Fwatchdog.Authentication.Cryptography;
 /// "madd-2007-bl" for adding an affine point. Public data only, so the special cases are plain
 /// branches rather than constant-time.
 /// </remarks>
+// SkipLocalsInit: every stack buffer here is written before it is read, so the runtime's zeroing
+// of each stackalloc would only add cost to every operation.
 [SkipLocalsInit]
 internal static class JacobianArithmetic
 {

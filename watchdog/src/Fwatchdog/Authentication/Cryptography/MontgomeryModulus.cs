@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Fwatchdog.Authentication.Cryptography;
 
@@ -15,6 +16,9 @@ namespace Fwatchdog.Authentication.Cryptography;
 /// per ES256 verification) and was several times slower. Public data only: the branches (the final
 /// subtraction, the exponent's bits) are not constant-time, and need not be.
 /// </remarks>
+// SkipLocalsInit: every stack buffer here is written before it is read, so the runtime's zeroing
+// of each stackalloc would only add cost to every operation.
+[SkipLocalsInit]
 internal sealed class MontgomeryModulus
 {
     private readonly ulong[] _modulus;
@@ -94,6 +98,68 @@ internal sealed class MontgomeryModulus
             product[..limbs].CopyTo(result);
     }
 
+    /// <summary>
+    /// result = a²·R⁻¹ mod m, for a below m; result may be a. The square first, then the reduction
+    /// (SOS in Koç et al.): each cross product a[i]·a[j] appears twice in a², so it is computed once
+    /// and the sum doubled, about a quarter fewer limb products than <see cref="Multiply"/>; RSA
+    /// verification is almost all squarings.
+    /// </summary>
+    public unsafe void Square(ReadOnlySpan<ulong> a, Span<ulong> result)
+    {
+        var limbs = Limbs;
+        if (a.Length < limbs || result.Length < limbs)
+            throw new ArgumentException($"Each operand must have {limbs} limbs.");
+        var m = _modulus.AsSpan(0, limbs);
+        Span<ulong> product = stackalloc ulong[2 * limbs + 1];
+        product.Clear();
+        fixed (ulong* pa = a, pm = m, t = product)
+        {
+            // The cross products a[i]·a[j], i < j.
+            for (var i = 0; i < limbs - 1; i++)
+            {
+                ulong carry = 0;
+                var ai = pa[i];
+                for (var j = i + 1; j < limbs; j++)
+                    t[i + j] = MultiplyAdd(ai, pa[j], t[i + j], carry, out carry);
+                t[i + limbs] = carry;
+            }
+            // Doubled: their sum is below a²/2, so the top bit shifted out is always 0.
+            for (var k = 2 * limbs - 1; k > 0; k--)
+                t[k] = t[k] << 1 | t[k - 1] >> 63;
+            t[0] <<= 1;
+            // Plus the squares a[i]², at limbs 2i and 2i + 1; a² < R², so nothing carries out.
+            ulong squareCarry = 0;
+            for (var i = 0; i < limbs; i++)
+            {
+                t[2 * i] = MultiplyAdd(pa[i], pa[i], t[2 * i], squareCarry, out var high);
+                var sum = t[2 * i + 1] + high;
+                squareCarry = sum < high ? 1UL : 0UL;
+                t[2 * i + 1] = sum;
+            }
+
+            // Reduction: add q·m·2^(64i) to clear limb i, for each of the low limbs.
+            for (var i = 0; i < limbs; i++)
+            {
+                var q = t[i] * _negativeInverse;
+                ulong carry = 0;
+                for (var j = 0; j < limbs; j++)
+                    t[i + j] = MultiplyAdd(q, pm[j], t[i + j], carry, out carry);
+                for (var k = i + limbs; carry != 0; k++)
+                {
+                    var sum = t[k] + carry;
+                    carry = sum < carry ? 1UL : 0UL;
+                    t[k] = sum;
+                }
+            }
+        }
+        // The result is the high half plus the top carry limb, below 2m: one subtraction at most.
+        var high2 = product.Slice(limbs, limbs);
+        if (product[2 * limbs] != 0 || Compare(high2, m) >= 0)
+            SubtractWithBorrow(high2, m, result[..limbs]);
+        else
+            high2.CopyTo(result);
+    }
+
     /// <summary>result = a + b mod m, for a and b below m. result may be a or b.</summary>
     public void Add(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)
     {
@@ -142,7 +208,7 @@ internal sealed class MontgomeryModulus
             for (var bit = 7; bit >= 0; bit--)
             {
                 if (started)
-                    Multiply(accumulator, accumulator, accumulator);
+                    Square(accumulator, accumulator);
                 if ((b >> bit & 1) != 0)
                 {
                     Multiply(accumulator, a, accumulator);
@@ -233,14 +299,14 @@ internal sealed class MontgomeryModulus
 
     /// <summary>Returns the low limb of a·b + c + d and puts the high limb in <paramref name="high"/>;
     /// the sum is at most 2^128 − 1, so it never overflows.</summary>
+    /// <remarks>Forced inline: the watchdog's Native AOT build optimises for size and left this a call
+    /// per limb product, which made RS256 verification 210 µs instead of 137.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong MultiplyAdd(ulong a, ulong b, ulong c, ulong d, out ulong high)
     {
-        high = Math.BigMul(a, b, out var low);
-        low += c;
-        high += low < c ? 1UL : 0UL;
-        low += d;
-        high += low < d ? 1UL : 0UL;
-        return low;
+        var sum = (UInt128)a * b + c + d;
+        high = (ulong)(sum >> 64);
+        return (ulong)sum;
     }
 
     private static ulong SubtractWithBorrow(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)

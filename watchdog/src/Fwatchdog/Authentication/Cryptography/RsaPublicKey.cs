@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Fwatchdog.Authentication.Cryptography;
 
@@ -13,6 +14,9 @@ namespace Fwatchdog.Authentication.Cryptography;
 /// Keys and signatures are public, so nothing here is constant-time; that is only needed where a
 /// secret is involved (signing, decryption).
 /// </remarks>
+// SkipLocalsInit: every stack buffer here is written before it is read, so the runtime's zeroing
+// of each stackalloc would only add cost to every operation.
+[SkipLocalsInit]
 public sealed class RsaPublicKey
 {
     /// <summary>RFC 7518 §3.3: "A key of size 2048 bits or larger MUST be used".</summary>

@@ -57,7 +57,9 @@ public class MontgomeryModulusTests
             Assert.Equal(a * r % m, MontgomeryModulus.ToBigInteger(y));
             arithmetic.FromMontgomery(y, z);
             Assert.Equal(a, MontgomeryModulus.ToBigInteger(z));
-            arithmetic.Multiply(y, y, y);
+            arithmetic.Square(x, z);
+            Assert.Equal(a * a * rInverse % m, MontgomeryModulus.ToBigInteger(z));
+            arithmetic.Square(y, y);
             arithmetic.FromMontgomery(y, y);
             Assert.Equal(a * a % m, MontgomeryModulus.ToBigInteger(y));
         }
