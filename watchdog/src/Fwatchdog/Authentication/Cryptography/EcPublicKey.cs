@@ -9,6 +9,9 @@ namespace Fwatchdog.Authentication.Cryptography;
 /// needs libssl, which the watchdog's scratch image does not have.
 /// </summary>
 /// <remarks>
+/// Which hash goes with which curve is the JWS layer's to enforce (ES256: P-256 with SHA-256, ES384:
+/// P-384 with SHA-384); this verifies any pairing, as SEC 1 allows.
+/// An instance is immutable, so one key can verify on any number of threads at once.
 /// Keys and signatures are public, so nothing here is constant-time; that is only needed where a
 /// secret is involved (signing, key agreement).
 /// </remarks>

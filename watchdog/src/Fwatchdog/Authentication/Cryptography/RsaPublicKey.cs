@@ -9,8 +9,9 @@ namespace Fwatchdog.Authentication.Cryptography;
 /// needs libssl, which the watchdog's scratch image does not have.
 /// </summary>
 /// <remarks>
-/// s^e mod n is computed in Montgomery form (<see cref="MontgomeryModulus"/>): BigInteger.ModPow took
-/// 170 µs for a 2048-bit key.
+/// s^e mod n is computed in Montgomery form (<see cref="MontgomeryModulus"/>): BigInteger.ModPow
+/// took 170 µs and 560 bytes of garbage per 2048-bit verification, this about 110 µs and none.
+/// An instance is immutable, so one key can verify on any number of threads at once.
 /// Keys and signatures are public, so nothing here is constant-time; that is only needed where a
 /// secret is involved (signing, decryption).
 /// </remarks>
@@ -22,8 +23,8 @@ public sealed class RsaPublicKey
     /// <summary>RFC 7518 §3.3: "A key of size 2048 bits or larger MUST be used".</summary>
     public const int MinModulusBits = 2048;
 
-    /// <summary>An upper bound on the work one verification can cost (the time of the modular
-    /// exponentiation grows with the cube of the size); no real key is larger.</summary>
+    /// <summary>An upper bound on the work one verification can cost (for a given exponent, the
+    /// exponentiation's time grows with the square of the modulus size); no real key is larger.</summary>
     public const int MaxModulusBits = 16384;
 
     private readonly MontgomeryModulus _modulus;
