@@ -6,7 +6,7 @@ namespace Fwatchdog.Tests.Authentication.Cryptography;
 public class MontgomeryModulusTests
 {
     // Odd moduli of 1 to 33 limbs, some with the top limb all ones or nearly empty, and the two
-    // primes and orders the EC code uses.
+    // primes and orders the EC code uses; 4 limbs has its own unrolled multiplication.
     public static TheoryData<string> Moduli => new()
     {
         "3",
@@ -16,6 +16,9 @@ public class MontgomeryModulusTests
         "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
         "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff",
         "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973",
+        "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "random:256",
+        "random:193",
         "random:2048",
         "random:2047",
         "random:2100",
