@@ -38,6 +38,16 @@ public sealed class EcCurve
         FieldLength = prime.Length / 2;
         OrderBits = (int)Order.GetBitLength();
         OrderLength = (OrderBits + 7) / 8;
+
+        Field = new MontgomeryModulus(Prime);
+        Scalars = new MontgomeryModulus(Order);
+        Limbs = Field.Limbs;
+        if (Scalars.Limbs != Limbs)
+            throw new InvalidOperationException($"{name}: the order and the prime must have the same number of limbs.");
+        OrderLimbs = MontgomeryModulus.ToLimbs(Order, Limbs);
+        Generator = [.. ToFieldElement(Gx), .. ToFieldElement(Gy)];
+        PrimeMinusTwo = (Prime - 2).ToByteArray(isUnsigned: true, isBigEndian: true);
+        OrderMinusTwo = (Order - 2).ToByteArray(isUnsigned: true, isBigEndian: true);
     }
 
     /// <summary>The JWK "crv" name (RFC 7518 §6.2.1.1).</summary>
@@ -62,6 +72,43 @@ public sealed class EcCurve
     internal BigInteger Order { get; }
 
     internal int OrderBits { get; }
+
+    /// <summary>Arithmetic modulo p, for coordinates (in Montgomery form).</summary>
+    internal MontgomeryModulus Field { get; }
+
+    /// <summary>Arithmetic modulo n, for r, s and the scalars.</summary>
+    internal MontgomeryModulus Scalars { get; }
+
+    /// <summary>The limb count of both a coordinate and a scalar (4 for P-256, 6 for P-384).</summary>
+    internal int Limbs { get; }
+
+    /// <summary>n as plain limbs.</summary>
+    internal ulong[] OrderLimbs { get; }
+
+    /// <summary>G as affine x then y, in Montgomery form.</summary>
+    internal ulong[] Generator { get; }
+
+    /// <summary>p − 2 and n − 2, big-endian: a^(p−2) is a⁻¹ mod p by Fermat's little theorem
+    /// (both moduli are prime).</summary>
+    internal byte[] PrimeMinusTwo { get; }
+
+    internal byte[] OrderMinusTwo { get; }
+
+    /// <summary>A number below p into Montgomery form.</summary>
+    internal ulong[] ToFieldElement(BigInteger value)
+    {
+        var limbs = MontgomeryModulus.ToLimbs(value, Limbs);
+        Field.ToMontgomery(limbs, limbs);
+        return limbs;
+    }
+
+    /// <summary>A coordinate out of Montgomery form.</summary>
+    internal BigInteger FromFieldElement(ReadOnlySpan<ulong> element)
+    {
+        Span<ulong> limbs = stackalloc ulong[Limbs];
+        Field.FromMontgomery(element, limbs);
+        return MontgomeryModulus.ToBigInteger(limbs);
+    }
 
     public override string ToString() => Name;
 

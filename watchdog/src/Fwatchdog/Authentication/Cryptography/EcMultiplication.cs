@@ -1,4 +1,4 @@
-using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Fwatchdog.Authentication.Cryptography;
 
@@ -7,41 +7,37 @@ namespace Fwatchdog.Authentication.Cryptography;
 /// scalar): at each bit, double, then add G, Q or G + Q as the two scalars' bits say. That is about
 /// half the doublings of computing the two products apart.
 /// </summary>
+// SkipLocalsInit: every stack buffer here is written before it is read, so the runtime's zeroing
+// of each stackalloc would only add cost to every operation.
+[SkipLocalsInit]
 internal static class EcMultiplication
 {
-    /// <param name="gPlusQ">G + Q, computed once per key, or null when Q = −G.</param>
-    public static JacobianPoint LinearCombination(
-        EcCurve curve, BigInteger u1, BigInteger u2, AffinePoint q, AffinePoint? gPlusQ)
+    /// <param name="u1">A scalar as L little-endian limbs (not in Montgomery form).</param>
+    /// <param name="u2">The other scalar, likewise.</param>
+    /// <param name="q">Q, affine.</param>
+    /// <param name="generatorPlusQ">G + Q, affine, computed once per key; ignored when Q = −G.</param>
+    /// <param name="generatorPlusQIsInfinity">Whether Q = −G, so G + Q is the point at infinity.</param>
+    /// <param name="result">The Jacobian sum.</param>
+    public static void LinearCombination(
+        EcCurve curve, ReadOnlySpan<ulong> u1, ReadOnlySpan<ulong> u2, ReadOnlySpan<ulong> q,
+        ReadOnlySpan<ulong> generatorPlusQ, bool generatorPlusQIsInfinity, Span<ulong> result)
     {
-        var g = new AffinePoint(curve.Gx, curve.Gy);
-        // The scalars as little-endian bytes, read bit by bit from the top.
-        Span<byte> scalar1 = stackalloc byte[curve.OrderLength];
-        Span<byte> scalar2 = stackalloc byte[curve.OrderLength];
-        WriteLittleEndian(u1, scalar1);
-        WriteLittleEndian(u2, scalar2);
-        var result = JacobianPoint.Infinity;
-        for (var bit = (int)BigInteger.Max(u1, u2).GetBitLength() - 1; bit >= 0; bit--)
+        var g = curve.Generator.AsSpan();
+        JacobianArithmetic.SetInfinity(curve, result);
+        for (var bit = 64 * curve.Limbs - 1; bit >= 0; bit--)
         {
-            result = result.Double(curve);
-            var takeG = (scalar1[bit >> 3] >> (bit & 7) & 1) != 0;
-            var takeQ = (scalar2[bit >> 3] >> (bit & 7) & 1) != 0;
+            JacobianArithmetic.Double(curve, result);
+            var takeG = (u1[bit >> 6] >> (bit & 63) & 1) != 0;
+            var takeQ = (u2[bit >> 6] >> (bit & 63) & 1) != 0;
             if (takeG && takeQ)
             {
-                if (gPlusQ is { } sum)
-                    result = result.Add(curve, sum);
+                if (!generatorPlusQIsInfinity)
+                    JacobianArithmetic.AddAffine(curve, result, generatorPlusQ);
             }
             else if (takeG)
-                result = result.Add(curve, g);
+                JacobianArithmetic.AddAffine(curve, result, g);
             else if (takeQ)
-                result = result.Add(curve, q);
+                JacobianArithmetic.AddAffine(curve, result, q);
         }
-        return result;
-    }
-
-    /// <summary>A scalar below n into a buffer of n's length, zero-filled above its top byte.</summary>
-    private static void WriteLittleEndian(BigInteger value, Span<byte> destination)
-    {
-        destination.Clear();
-        value.TryWriteBytes(destination, out _, isUnsigned: true);
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Fwatchdog.Authentication.Cryptography;
 
@@ -8,15 +9,23 @@ namespace Fwatchdog.Authentication.Cryptography;
 /// needs libssl, which the watchdog's scratch image does not have.
 /// </summary>
 /// <remarks>
+/// Which hash goes with which curve is the JWS layer's to enforce (ES256: P-256 with SHA-256, ES384:
+/// P-384 with SHA-384); this verifies any pairing, as SEC 1 allows.
+/// An instance is immutable, so one key can verify on any number of threads at once.
 /// Keys and signatures are public, so nothing here is constant-time; that is only needed where a
 /// secret is involved (signing, key agreement).
 /// </remarks>
+// SkipLocalsInit: every stack buffer here is written before it is read, so the runtime's zeroing
+// of each stackalloc would only add cost to every operation.
+[SkipLocalsInit]
 public sealed class EcPublicKey
 {
-    private readonly AffinePoint _point;
+    // Q, affine, in Montgomery form (see JacobianArithmetic).
+    private readonly ulong[] _point;
 
-    // G + Q for the joint multiplication, once per key; null when Q = −G.
-    private readonly AffinePoint? _generatorPlusPoint;
+    // G + Q for the joint multiplication, once per key; unused when Q = −G.
+    private readonly ulong[] _generatorPlusPoint;
+    private readonly bool _generatorPlusPointIsInfinity;
 
     /// <summary>
     /// The key from its point's coordinates, each an unsigned big-endian integer of exactly the
@@ -48,8 +57,12 @@ public sealed class EcPublicKey
         if (left != right)
             throw new ArgumentException($"The point (x, y) is not on the curve {curve}.", nameof(y));
 
-        _point = new AffinePoint(px, py);
-        _generatorPlusPoint = JacobianPoint.FromAffine(new AffinePoint(curve.Gx, curve.Gy)).Add(curve, _point).ToAffine(curve);
+        _point = [.. curve.ToFieldElement(px), .. curve.ToFieldElement(py)];
+        Span<ulong> sum = stackalloc ulong[3 * curve.Limbs];
+        JacobianArithmetic.SetAffine(curve, sum, curve.Generator);
+        JacobianArithmetic.AddAffine(curve, sum, _point);
+        _generatorPlusPoint = new ulong[2 * curve.Limbs];
+        _generatorPlusPointIsInfinity = !JacobianArithmetic.ToAffine(curve, sum, _generatorPlusPoint);
     }
 
     /// <summary>The key's curve.</summary>
@@ -64,51 +77,90 @@ public sealed class EcPublicKey
     public bool VerifyEcdsa(JwsHash hash, ReadOnlySpan<byte> signedData, ReadOnlySpan<byte> signature)
     {
         var curve = Curve;
-        var n = curve.Order;
+        var l = curve.Limbs;
+        var scalars = curve.Scalars;
+        var field = curve.Field;
         if (signature.Length != 2 * curve.OrderLength)
             return false;
 
-        // Step 1: r and s in [1, n − 1]. Without it r = s = 0 passes every later step
-        // ("psychic signatures", CVE-2022-21449).
-        var r = new BigInteger(signature[..curve.OrderLength], isUnsigned: true, isBigEndian: true);
-        var s = new BigInteger(signature[curve.OrderLength..], isUnsigned: true, isBigEndian: true);
-        if (r.IsZero || r >= n || s.IsZero || s >= n)
+        // Step 1: r and s in [1, n − 1]. Without it r = s = 0 passes where the point at infinity is
+        // taken to have x = 0 ("psychic signatures", CVE-2022-21449).
+        Span<ulong> numbers = stackalloc ulong[6 * l];
+        var r = numbers[..l];
+        var s = numbers.Slice(l, l);
+        var e = numbers.Slice(2 * l, l);
+        var w = numbers.Slice(3 * l, l);
+        var u1 = numbers.Slice(4 * l, l);
+        var u2 = numbers.Slice(5 * l, l);
+        MontgomeryModulus.FromBigEndian(signature[..curve.OrderLength], r);
+        MontgomeryModulus.FromBigEndian(signature[curve.OrderLength..], s);
+        if (MontgomeryModulus.IsZero(r) || !scalars.IsReduced(r) || MontgomeryModulus.IsZero(s) || !scalars.IsReduced(s))
             return false;
 
         // Steps 2-3: e is the leftmost bits of the digest, as many as n has (§4.1.3 step 5).
         Span<byte> digest = stackalloc byte[JwsHashExtensions.MaxDigestLength];
         digest = digest[..hash.DigestLength()];
         Sha2.Hash(hash, signedData, digest);
-        var e = LeftmostBits(digest, curve.OrderBits);
+        LeftmostBits(digest, curve.OrderBits, e);
+        scalars.ReduceOnce(e);
 
-        // Step 4: w = s⁻¹ mod n, by Fermat (n is prime); u1 = e·w, u2 = r·w.
-        var w = BigInteger.ModPow(s, n - 2, n);
-        var u1 = e * w % n;
-        var u2 = r * w % n;
+        // Step 4: w = s⁻¹ mod n by Fermat (n is prime), left in Montgomery form (s⁻¹·R), so that a
+        // Montgomery product with a plain number gives the plain u1 = e·w and u2 = r·w.
+        scalars.ToMontgomery(s, w);
+        scalars.Power(w, curve.OrderMinusTwo, w);
+        scalars.Multiply(e, w, u1);
+        scalars.Multiply(r, w, u2);
 
         // Step 5: R = u1·G + u2·Q, which must not be the point at infinity.
-        var point = EcMultiplication.LinearCombination(curve, u1, u2, _point, _generatorPlusPoint);
-        if (point.IsInfinity)
+        Span<ulong> point = stackalloc ulong[3 * l];
+        EcMultiplication.LinearCombination(curve, u1, u2, _point, _generatorPlusPoint, _generatorPlusPointIsInfinity, point);
+        if (JacobianArithmetic.IsInfinity(curve, point))
             return false;
 
         // Steps 6-8: valid iff x_R mod n = r. As x_R is in [0, p) and p < 2n, that is x_R = r or
         // x_R = r + n; and x_R = X/Z², so compare X with r·Z² instead of inverting Z.
-        var p = curve.Prime;
-        var zz = point.Z * point.Z % p;
-        if (r * zz % p == point.X)
+        // (r < n < p, so r is already a field element.)
+        var x = point[..l];
+        var z = point.Slice(2 * l, l);
+        Span<ulong> field2 = stackalloc ulong[2 * l];
+        var zz = field2[..l];
+        var candidate = field2.Slice(l, l);
+        field.Multiply(z, z, zz);
+        field.ToMontgomery(r, candidate);
+        field.Multiply(candidate, zz, candidate);
+        if (candidate.SequenceEqual(x))
             return true;
-        var rPlusN = r + n;
-        return rPlusN < p && rPlusN * zz % p == point.X;
+        var carry = MontgomeryModulus.AddWithCarry(r, curve.OrderLimbs, candidate);
+        if (carry != 0 || !field.IsReduced(candidate))
+            return false;
+        field.ToMontgomery(candidate, candidate);
+        field.Multiply(candidate, zz, candidate);
+        return candidate.SequenceEqual(x);
     }
 
-    /// <summary>The leftmost <paramref name="bits"/> bits of <paramref name="digest"/> as an
-    /// integer, or all of it when it is shorter (SEC 1 v2 §4.1.3 step 5).</summary>
-    private static BigInteger LeftmostBits(ReadOnlySpan<byte> digest, int bits)
+    /// <summary>The leftmost <paramref name="bits"/> bits of <paramref name="digest"/> as limbs, or
+    /// all of it when it is shorter (SEC 1 v2 §4.1.3 step 5).</summary>
+    private static void LeftmostBits(ReadOnlySpan<byte> digest, int bits, Span<ulong> result)
     {
         if (digest.Length * 8 <= bits)
-            return new BigInteger(digest, isUnsigned: true, isBigEndian: true);
+        {
+            MontgomeryModulus.FromBigEndian(digest, result);
+            return;
+        }
         var bytes = (bits + 7) / 8;
-        return new BigInteger(digest[..bytes], isUnsigned: true, isBigEndian: true) >> (bytes * 8 - bits);
+        MontgomeryModulus.FromBigEndian(digest[..bytes], result);
+        ShiftRight(result, bytes * 8 - bits);
+    }
+
+    private static void ShiftRight(Span<ulong> limbs, int bits)
+    {
+        if (bits == 0)
+            return;
+        for (var i = 0; i < limbs.Length; i++)
+        {
+            var high = i + 1 < limbs.Length ? limbs[i + 1] : 0;
+            limbs[i] = limbs[i] >> bits | high << (64 - bits);
+        }
     }
 
     private static void CheckLength(EcCurve curve, ReadOnlySpan<byte> coordinate, string name)

@@ -1,9 +1,13 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Fwatchdog.Authentication.Cryptography;
 
 /// <summary>The SHA-256 compression function and padding (FIPS 180-4 §4.1.2, §5.1.1, §6.2).</summary>
+// SkipLocalsInit: every stack buffer here is written before it is read, so the runtime's zeroing
+// of each stackalloc would only add cost to every operation.
+[SkipLocalsInit]
 internal static class Sha256Core
 {
     private const int BlockLength = 64;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Fwatchdog.Authentication.Cryptography;
 
@@ -7,6 +8,9 @@ namespace Fwatchdog.Authentication.Cryptography;
 /// The SHA-512 compression function and padding (FIPS 180-4 §4.1.3, §5.1.2, §6.4), shared by
 /// SHA-384, which differs only in its initial hash value and in keeping the leftmost 384 bits (§6.5).
 /// </summary>
+// SkipLocalsInit: every stack buffer here is written before it is read, so the runtime's zeroing
+// of each stackalloc would only add cost to every operation.
+[SkipLocalsInit]
 internal static class Sha512Core
 {
     private const int BlockLength = 128;

@@ -289,11 +289,9 @@ public class EcPublicKeyTests
             if (y * y % p != right)
                 continue;
 
-            var point = new AffinePoint(x, y);
             var r = x - n;
             var rInverse = BigInteger.ModPow(r, n - 2, n);
-            var generatorPlusPoint = JacobianPoint.FromAffine(new AffinePoint(curve.Gx, curve.Gy)).Add(curve, point).ToAffine(curve);
-            var q = EcMultiplication.LinearCombination(curve, (n - e % n) * rInverse % n, rInverse, point, generatorPlusPoint).ToAffine(curve)!.Value;
+            var q = CurvePoints.LinearCombination(curve, (n - e % n) * rInverse % n, rInverse, (x, y))!.Value;
             var key = new EcPublicKey(curve, ToBytes(q.X, curve.FieldLength), ToBytes(q.Y, curve.FieldLength));
             var one = ToBytes(BigInteger.One, curve.OrderLength);
 
