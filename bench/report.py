@@ -5,6 +5,7 @@ Derived figures (throughput ratios to the spawn ceiling, the targets and whether
 computed here, once, so the table, the JSON and the chart cannot disagree. Standard library only.
 
 usage: report.py <results.txt> <bench.json>
+       report.py --only=auth <results.txt>   (the jwt_auth rows alone; writes nothing)
 """
 import json
 import os
@@ -83,7 +84,8 @@ def derive(tree):
     http = derive_http(tree.get("http", {}))
     if "fwatchdog" in watchdogs and http:
         watchdogs["fwatchdog"]["targets"] += http_targets(http)
-    return {"meta": tree.get("meta", {}), "ceiling": ceiling, "watchdogs": watchdogs, "http": http}
+    return {"meta": tree.get("meta", {}), "ceiling": ceiling, "watchdogs": watchdogs, "http": http,
+            "auth": derive_auth(tree.get("auth", {}))}
 
 
 HTTP_TARGETS = ("direct", "fwatchdog", "nginx")  # the upstream alone, and the two proxies in front of it
@@ -125,6 +127,67 @@ def http_targets(http):
         entry,
         target("mode=http first flushed chunk", http.get("first_chunk", {}).get("fwatchdog", {}).get("median_ms"), 100, unit="ms"),
     ]
+
+
+AUTH_VARIANTS = (  # key, what the table calls it
+    ("reference", "no jwt_auth (reference)"),
+    ("cached", "jwt_auth, one token reused (cache hit)"),
+    ("rs256", "jwt_auth, RS256, new token per call"),
+    ("es256", "jwt_auth, ES256, new token per call"),
+)
+AUTH_CHECKS = (  # the status each sanity call must get: key, expected, what the table calls it
+    ("no_token", 401, "no token"),
+    ("forged_token", 401, "forged RS256"),
+    ("rs256_token", 200, "RS256"),
+    ("es256_token", 200, "ES256"),
+    ("reference_token", 200, "reference"),
+)
+AUTH_CACHED_LIMIT_US = 5  # informational: a cache hit should cost a dictionary look-up, not a verification
+
+
+def derive_auth(auth):
+    """jwt_auth: each variant's rounds summed (req/s, CPU per request; p50/p99 of the worse round), and
+    what each costs per request over the reference, overall and round by round (the rounds interleave)."""
+    if not auth:
+        return auth
+    rounds = int(auth.get("rounds") or 0)
+    for key, _ in AUTH_VARIANTS:
+        variant = auth.get(key)
+        if not isinstance(variant, dict):
+            continue
+        runs = [variant[f"r{r}"] for r in range(1, rounds + 1) if variant.get(f"r{r}", {}).get("duration_us")]
+        if not runs:
+            continue
+        total = lambda field: sum(run.get(field, 0) for run in runs)
+        for run in runs:
+            if run.get("requests") and "cpu_seconds" in run:
+                run["cpu_us_per_request"] = run["cpu_seconds"] * 1e6 / run["requests"]
+        variant["requests"] = total("requests")
+        variant["status_errors"] = total("status_errors")
+        variant["socket_errors"] = sum(total(k) for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
+        variant["ok_per_second"] = (variant["requests"] - variant["status_errors"]) / (total("duration_us") / 1e6)
+        variant["p50_us"] = max(run.get("p50_us", 0) for run in runs)
+        variant["p99_us"] = max(run.get("p99_us", 0) for run in runs)
+        if variant["requests"] and all("cpu_seconds" in run for run in runs):
+            variant["cpu_us_per_request"] = total("cpu_seconds") * 1e6 / variant["requests"]
+    reference = auth.get("reference", {})
+    for key, _ in AUTH_VARIANTS[1:]:
+        variant = auth.get(key)
+        if not isinstance(variant, dict) or variant.get("cpu_us_per_request") is None or reference.get("cpu_us_per_request") is None:
+            continue
+        variant["cost_us_per_request"] = variant["cpu_us_per_request"] - reference["cpu_us_per_request"]
+        variant["cost_us_per_round"] = [
+            variant[f"r{r}"]["cpu_us_per_request"] - reference[f"r{r}"]["cpu_us_per_request"]
+            for r in range(1, rounds + 1)
+            if "cpu_us_per_request" in variant.get(f"r{r}", {}) and "cpu_us_per_request" in reference.get(f"r{r}", {})]
+    checks = auth.get("check", {})
+    if checks:
+        auth["checks_ok"] = all(checks.get(key) == expected for key, expected, _ in AUTH_CHECKS)
+    cost = auth.get("cached", {}).get("cost_us_per_request")
+    auth["targets"] = [{"name": "jwt_auth cached cost per request (informational)", "value": cost,
+                        "limit": AUTH_CACHED_LIMIT_US, "at_most": True, "unit": "us",
+                        "pass": None if cost is None else cost <= AUTH_CACHED_LIMIT_US}]
+    return auth
 
 
 def targets_for(wd, ceiling, spawn_ms, meta):
@@ -330,6 +393,57 @@ def http_rows(report):
               "mode=http first flushed chunk")
 
 
+def auth_rows(report):
+    """jwt_auth rows: (section,) or (metric, text, target, verdict), all in the fwatchdog column."""
+    auth = report.get("auth") or {}
+    if not auth:
+        return
+    meta, tokens = report["meta"], auth.get("tokens", {})
+    yield (f"jwt_auth: mode=http, nginx `return 200` upstream, wrk GET, 64 conns, {meta.get('duration_s')} s per run, "
+           f"{auth.get('rounds', '-')} rounds interleaved; CPU = the watchdog's, from /proc/<pid>/stat",)
+    if auth.get("error"):
+        yield ("section", f"SKIPPED/FAILED: {auth['error']}", "", "")
+    if tokens:
+        yield ("tokens: distinct per algorithm, length (RS256 2048 / ES256 P-256)",
+               f"{tokens.get('tokens')}, {tokens.get('rs256_chars')} / {tokens.get('es256_chars')} chars "
+               f"(signed in {num(tokens.get('rs256_s'))} / {num(tokens.get('es256_s'))} s, RS256 by {tokens.get('rs256_signer')})", "", "")
+    checks = auth.get("check", {})
+    if checks:
+        text = ", ".join(f"{label} {checks.get(key, '-')}" + ("" if checks.get(key) == expected else f" (expected {expected})")
+                         for key, expected, label in AUTH_CHECKS)
+        yield ("answers before the runs", text, "", "" if auth.get("checks_ok") else "MISS")
+    target = (auth.get("targets") or [None])[0]
+    for key, label in AUTH_VARIANTS:
+        run = auth.get(key)
+        if not isinstance(run, dict) or "requests" not in run:
+            continue
+        errors = f"non-2xx {run.get('status_errors')}, socket errors {run.get('socket_errors')}"
+        yield (f"{label}: req/s, p50 / p99 (worse round)",
+               f"{num(run.get('ok_per_second'))}, {num(us_to_ms(run.get('p50_us')))} / {num(us_to_ms(run.get('p99_us')))} ms, {errors}",
+               "", "" if not run.get("status_errors") and not run.get("socket_errors") else "ERRORS")
+        cpu = f"{num(run.get('cpu_us_per_request'))} us"
+        if run.get("cost_us_per_request") is not None:
+            rounds = ", ".join(f"{c:+.2f}" for c in run.get("cost_us_per_round", []))
+            cpu += f", {run['cost_us_per_request']:+.2f} us over the reference (rounds {rounds})"
+        is_cached = key == "cached" and target
+        yield (f"{label}: CPU per request", cpu, limit_text(target) + " (info)" if is_cached else "",
+               verdict(target) if is_cached else "")
+    peak = lambda kib: num(kib / 1024 if isinstance(kib, (int, float)) else None)
+    yield ("peak RSS during the runs: reference / jwt_auth watchdog",
+           f"{peak(auth.get('reference', {}).get('peak_rss_kib'))} / {peak(auth.get('jwt', {}).get('peak_rss_kib'))} MiB", "", "")
+
+
+def print_auth_only(report):
+    """BENCH_ONLY=auth: the jwt_auth rows alone."""
+    rows = [row for row in auth_rows(report) if len(row) > 1]
+    widths = [max(len(str(row[i])) for row in rows) for i in range(4)] if rows else [0] * 4
+    meta = report["meta"]
+    print(f"\nfwatchdog benchmark, jwt_auth only  {meta.get('date')}  commit {meta.get('commit')}  {meta.get('cores')} cores, "
+          f"load average {meta.get('loadavg_start')} at start, {meta.get('loadavg_end')} at end, elapsed {meta.get('elapsed_s')} s")
+    for row in auth_rows(report):
+        print(f"== {row[0]}" if len(row) == 1 else "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
 def print_table(report):
     labels = list(report["watchdogs"]) or ["fwatchdog"]
     # The comparison column is headed by its binary's file name, so the table says what it was.
@@ -343,7 +457,7 @@ def print_table(report):
         else:
             metric, cells, target, result = row
             body.append([metric, *[cells.get(label, "") for label in labels], target, result])
-    for row in http_rows(report):
+    for row in [*http_rows(report), *auth_rows(report)]:
         body.append(row if len(row) == 1 else [row[0], row[1], *[""] * (len(labels) - 1), row[2], row[3]])
     widths = [max(len(str(r[i])) for r in [headers] + [r for r in body if len(r) > 1]) for i in range(len(headers))]
 
@@ -370,6 +484,10 @@ def print_table(report):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--only=auth":  # BENCH_ONLY=auth: print, write nothing
+        tree = parse_results(sys.argv[2])
+        print_auth_only({"meta": tree.get("meta", {}), "auth": derive_auth(tree.get("auth", {}))})
+        return
     results, output = sys.argv[1:3]
     report = derive(parse_results(results))
     with open(output, "w", encoding="utf-8") as out:

@@ -8,6 +8,7 @@
 # env:   FWATCHDOG_BINARY          the watchdog to measure (default artifacts/fwatchdog)
 #        BENCH_ONLY=http           only the mode=http section; prints its raw results and leaves
 #                                  artifacts/bench.json and the chart as they were
+#        BENCH_ONLY=auth           only the jwt_auth section, likewise (plus its table)
 #        FWATCHDOG_COMPARE_BINARY  optional second watchdog measured the same way (e.g. the Go one)
 #
 # Exits non-zero only when the benchmark itself cannot run (no binary, watchdog does not start);
@@ -21,6 +22,11 @@ if ! [[ $duration =~ ^[0-9]+$ ]] || ((duration < 1 || duration > 300)); then
   echo "bench: duration must be whole seconds, 1..300 (got '$duration')" >&2
   exit 2
 fi
+
+case ${BENCH_ONLY:-} in
+  '' | http | auth) ;;
+  *) echo "bench: BENCH_ONLY must be http or auth (got '$BENCH_ONLY')" >&2; exit 2 ;;
+esac
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench=$root/bench
@@ -156,11 +162,15 @@ start_watchdog() {
   return 1
 }
 
-stop_watchdog() {
-  stop_process "$wd_pid"
+stop_started() { # pid: stop_process, and forget the PID so the exit trap never signals a reused one
+  stop_process "$1"
   local kept=() pid
-  for pid in "${started_pids[@]}"; do [[ $pid != "$wd_pid" ]] && kept+=("$pid"); done
+  for pid in "${started_pids[@]}"; do [[ $pid != "$1" ]] && kept+=("$pid"); done
   started_pids=("${kept[@]}")
+}
+
+stop_watchdog() {
+  stop_started "$wd_pid"
   wd_pid=''
 }
 
@@ -388,6 +398,128 @@ NGINX
   fi
 }
 
+# --- jwt_auth: what checking a token costs per call ------------------------------------------------
+# Two mode=http watchdogs, each with its own nginx `return 200` upstream as fprocess: one without
+# jwt_auth (the reference) and one with jwt_auth_local=true, whose gateway documents (discovery and
+# JWKS) auth_tokens.py serves on 127.0.0.1:8000 until that watchdog has loaded them. Measured with wrk
+# GET at 64 connections (auth.lua: one Authorization header per request, the same script for every
+# run), `rounds` times in turn: reference, cached (one token reused), rs256 and es256 (a new token
+# on nearly every call, so each pays its signature check). The reference gets the same token, which
+# it forwards unread: the difference is the checking, not the header's bytes.
+auth_function=bench:auth # namespace:name, as the tokens' "function" claim grants it
+
+auth_wrk() { # key port tokens-file seconds: one wrk run; records the WRK_RESULT pairs under key
+  local line
+  line=$(BENCH_TOKENS=$3 BENCH_THREADS=2 wrk -t2 -c64 -d"$4s" --timeout 10s --latency -s "$bench/auth.lua" \
+    "http://127.0.0.1:$2/" 2>&1 | tee "$logs/$1.wrk.txt" | grep '^WRK_RESULT' | sed 's/^WRK_RESULT //') || line=''
+  record_pairs "$1" "$line"
+}
+
+auth_status() { # port [token-file]: the HTTP status of one GET, with the file's first token if given
+  local header=()
+  [[ -n ${2:-} ]] && header=(-H "Authorization: Bearer $(head -n 1 "$2")")
+  curl -s -o /dev/null -w '%{http_code}' --max-time 5 "${header[@]}" "http://127.0.0.1:$1/" || true
+}
+
+measure_auth() { # binary
+  local binary=$1 dir=$work/auth count line gateway_pid plain_pid plain_port jwt_pid jwt_port
+  local plain_up jwt_up which up round variant pid port tokens ticks_before rounds=2
+  command -v nginx >/dev/null || apt_install nginx-light
+  command -v openssl >/dev/null || apt_install openssl
+  count=$((short_mode ? 2304 : 4096)) # > 2 x 1024: more than the cache holds per wrk thread
+  mkdir -p "$dir"
+  echo "bench: jwt_auth, an RSA 2048 and a P-256 key, $count tokens each" >&2
+  if ! line=$("$python" "$bench/auth_tokens.py" prepare "$dir" "$auth_function" "$count" 2>"$logs/auth-tokens.log"); then
+    record auth.error "auth_tokens.py prepare failed (see auth-tokens.log); section skipped"
+    return 0
+  fi
+  record_pairs auth.tokens "$line"
+  head -n 1 "$dir/rs256.tokens" >"$dir/one.token"
+
+  read -r plain_up jwt_up < <(two_free_ports)
+  for which in plain jwt; do
+    if [[ $which == plain ]]; then up=$plain_up; else up=$jwt_up; fi
+    nginx_config "$work/auth-$which.conf" "$work/nginx-auth-$which"
+    cat >>"$work/auth-$which.conf" <<NGINX
+  server {
+    listen 127.0.0.1:$up;
+    location / { return 200 "ok\n"; }
+  }
+}
+NGINX
+  done
+
+  if ! start_watchdog "$binary" auth-plain "nginx -c $work/auth-plain.conf -p $work/nginx-auth-plain" \
+    mode=http upstream_url="http://127.0.0.1:$plain_up"; then
+    record auth.error "fwatchdog mode=http (no jwt_auth) did not start"; return 1
+  fi
+  plain_pid=$wd_pid plain_port=$wd_port
+
+  # jwt_auth_local=true fetches from 127.0.0.1:8000, a fixed port: when something else holds it, the
+  # section is skipped, never the bench failed. The gateway runs only until the watchdog has the keys
+  # (it refetches every 10 minutes or for an unknown kid, neither of which happens here).
+  "$python" "$bench/auth_tokens.py" serve "$dir" >"$dir/gateway.out" 2>"$logs/auth-gateway.log" &
+  gateway_pid=$!
+  started_pids+=("$gateway_pid")
+  for _ in $(seq 1 100); do
+    [[ -s $dir/gateway.out ]] && break
+    kill -0 "$gateway_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  if [[ $(head -n 1 "$dir/gateway.out") != serving ]]; then
+    record auth.error "gateway on 127.0.0.1:8000: $(head -n 1 "$dir/gateway.out" || true); section skipped"
+    stop_started "$gateway_pid"; stop_started "$plain_pid"
+    return 0
+  fi
+  if ! start_watchdog "$binary" auth-jwt "nginx -c $work/auth-jwt.conf -p $work/nginx-auth-jwt" \
+    mode=http upstream_url="http://127.0.0.1:$jwt_up" \
+    jwt_auth=true jwt_auth_local=true OPENFAAS_NAME="${auth_function#*:}" OPENFAAS_NAMESPACE="${auth_function%%:*}"; then
+    record auth.error "fwatchdog mode=http jwt_auth=true did not start (keys not loaded?)"
+    stop_started "$gateway_pid"; stop_started "$plain_pid"
+    return 1
+  fi
+  jwt_pid=$wd_pid jwt_port=$wd_port
+  stop_started "$gateway_pid"
+  record auth.gateway_requests "$(grep -c '^gateway: GET' "$logs/auth-gateway.log" || true)"
+
+  # The answers the figures rely on: the door is shut without a token or with a forged one, and
+  # opens for each kind of token; the reference answers 200 to the same header.
+  record auth.check.reference_token "$(auth_status "$plain_port" "$dir/one.token")"
+  record auth.check.no_token "$(auth_status "$jwt_port")"
+  record auth.check.forged_token "$(auth_status "$jwt_port" "$dir/forged.token")"
+  record auth.check.rs256_token "$(auth_status "$jwt_port" "$dir/rs256.tokens")"
+  record auth.check.es256_token "$(auth_status "$jwt_port" "$dir/es256.tokens")"
+
+  echo "bench: jwt_auth, wrk warm-up 1s each" >&2
+  for which in "plain $plain_port one.token" "jwt $jwt_port rs256.tokens"; do
+    read -r which port tokens <<<"$which"
+    BENCH_TOKENS=$dir/$tokens BENCH_THREADS=2 wrk -t2 -c64 -d1s -s "$bench/auth.lua" "http://127.0.0.1:$port/" \
+      >"$logs/auth-warmup-$which.wrk.txt" 2>&1 || true
+  done
+  reset_peak_rss "$plain_pid" || true
+  reset_peak_rss "$jwt_pid" || true
+  for round in $(seq 1 "$rounds"); do
+    for variant in reference cached rs256 es256; do
+      case $variant in
+        reference) pid=$plain_pid port=$plain_port tokens=$dir/one.token ;;
+        cached) pid=$jwt_pid port=$jwt_port tokens=$dir/one.token ;;
+        *) pid=$jwt_pid port=$jwt_port tokens=$dir/$variant.tokens ;;
+      esac
+      echo "bench: jwt_auth, round $round of $rounds, $variant, wrk GET 64 connections, ${duration}s" >&2
+      ticks_before=$(cpu_ticks "$pid")
+      auth_wrk "auth.$variant.r$round" "$port" "$tokens" "$duration"
+      record "auth.$variant.r$round.cpu_seconds" \
+        "$(awk -v a="$ticks_before" -v b="$(cpu_ticks "$pid")" -v hz="$clock_ticks_per_second" 'BEGIN { print (b - a) / hz }')"
+    done
+  done
+  record auth.rounds "$rounds"
+  record auth.reference.peak_rss_kib "$(rss_kib "$plain_pid" VmHWM)"
+  record auth.jwt.peak_rss_kib "$(rss_kib "$jwt_pid" VmHWM)"
+  stop_started "$jwt_pid"
+  stop_started "$plain_pid"
+  wd_pid=''
+}
+
 # --- run -----------------------------------------------------------------------------------------
 started_at=$(date +%s)
 record meta.date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -404,18 +536,22 @@ record meta.wrk "$(wrk -v 2>&1 | head -n 1 | awk '{ print $2 }')"
 expected_sha512=$(head -c "$stream_bytes" /dev/zero | sha512sum | awk '{ print $1 }')
 
 record meta.loadavg_start "$(cut -d' ' -f1 /proc/loadavg)"
-if [[ ${BENCH_ONLY:-} == http ]]; then
+if [[ -n ${BENCH_ONLY:-} ]]; then
   exit_code=0
-  measure_http_mode "$binary_snapshot" || exit_code=1
+  if [[ $BENCH_ONLY == http ]]; then measure_http_mode "$binary_snapshot" || exit_code=1
+  else measure_auth "$binary_snapshot" || exit_code=1; fi
   record meta.loadavg_end "$(cut -d' ' -f1 /proc/loadavg)"
+  record meta.elapsed_s "$(($(date +%s) - started_at))"
   cp "$results" "$logs/results.txt"
   cat "$results"
+  [[ $BENCH_ONLY == auth ]] && { "$python" "$bench/report.py" --only=auth "$results" || true; }
   exit "$exit_code"
 fi
 measure_ceiling before
 exit_code=0
 measure_watchdog fwatchdog "$binary" "$binary_snapshot" || exit_code=1
 measure_http_mode "$binary_snapshot" || exit_code=1
+measure_auth "$binary_snapshot" || exit_code=1
 if [[ -n $compare_binary ]]; then
   if [[ -x $compare_binary ]]; then measure_watchdog compare "$compare_binary" "$compare_snapshot" || true
   else echo "bench: FWATCHDOG_COMPARE_BINARY=$compare_binary is not executable; skipped" >&2; fi

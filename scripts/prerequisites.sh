@@ -11,6 +11,7 @@ packages=(
   shellcheck curl procps util-linux
   libicu72                                                  # the .NET SDK's globalization (bare Debian 12 images lack it)
   python3                                                   # bench report/chart, mode=http test and bench upstreams
+  openssl                                                   # the bench's jwt_auth keys (genpkey)
 )
 missing=()
 for p in "${packages[@]}"; do
