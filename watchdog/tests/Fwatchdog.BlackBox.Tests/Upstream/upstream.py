@@ -23,6 +23,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit, parse_qs
 
 
+def write_mark(path, text):
+    """Writes a file the tests poll for in one step (rename), so they never read it empty."""
+    partial = path + ".partial"
+    with open(partial, "w") as f:
+        f.write(text)
+    os.rename(partial, path)
+
+
 def wait_for(path):
     while not os.path.exists(path):
         time.sleep(0.005)
@@ -138,8 +146,7 @@ class Handler(BaseHTTPRequestHandler):
             ending = "gone"
         finally:
             if mark:
-                with open(mark, "w") as f:
-                    f.write(ending)
+                write_mark(mark, ending)
 
     def handle_any(self):
         path = urlsplit(self.path).path
@@ -183,8 +190,7 @@ class Handler(BaseHTTPRequestHandler):
             while True:
                 readable, _, _ = select.select([self.connection], [], [], 0.05)
                 if readable and not self.connection.recv(1, socket.MSG_PEEK):
-                    with open(mark, "w") as f:
-                        f.write("aborted")
+                    write_mark(mark, "aborted")
                     self.close_connection = True
                     return
         if path == "/reset":
@@ -218,8 +224,7 @@ class Handler(BaseHTTPRequestHandler):
 def on_sigterm(signum, frame):
     marker = os.environ.get("UPSTREAM_SIGTERM_FILE")
     if marker:
-        with open(marker, "w") as f:
-            f.write("SIGTERM")
+        write_mark(marker, "SIGTERM")
     print("upstream: SIGTERM", flush=True)
     os._exit(0)
 
