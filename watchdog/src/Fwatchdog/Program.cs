@@ -35,15 +35,8 @@ public static class Program
         if (runtime.Warning is { } runtimeWarning)
             warnings = [.. warnings, runtimeWarning];
 
-        var log = WatchdogLog.Create(options.LogFormat);
-        try
-        {
-            return await WatchdogHost.RunAsync(options, warnings, runtime.WithheldFromFunction, log).ConfigureAwait(false);
-        }
-        finally
-        {
-            (log as IDisposable)?.Dispose();
-        }
+        using var log = WatchdogLog.Create(options.LogFormat);
+        return await WatchdogHost.RunAsync(options, warnings, runtime.WithheldFromFunction, log.Logger, () => log.DroppedLines).ConfigureAwait(false);
     }
 
     /// <summary>Go's flag package accepts both -name and --name.</summary>

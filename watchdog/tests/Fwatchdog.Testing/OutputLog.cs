@@ -21,9 +21,43 @@ public sealed class OutputLog
     private readonly List<Waiter> _waiters = new();
     private readonly Action<string>? _echo;
     private int _openStreams = 2;
+    private TaskCompletionSource _stdoutFlowing = Flowing();
 
     /// <param name="echo">Optional sink that receives every line as it arrives (e.g. xunit test output).</param>
     public OutputLog(Action<string>? echo = null) => _echo = echo;
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
+    }
+
+    /// <summary>
+    /// Stops reading the process's stdout, as a stalled log driver does: once the pipe's buffer is
+    /// full, the process's writes to stdout block until <see cref="ResumeStdout"/>.
+    /// </summary>
+    public void PauseStdout()
+    {
+        lock (_gate)
+        {
+            if (_stdoutFlowing.Task.IsCompleted)
+                _stdoutFlowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>Reads the process's stdout again after <see cref="PauseStdout"/>.</summary>
+    public void ResumeStdout()
+    {
+        lock (_gate) _stdoutFlowing.TrySetResult();
+    }
+
+    private Task StdoutFlowing(OutputStream stream)
+    {
+        if (stream != OutputStream.Stdout)
+            return Task.CompletedTask;
+        lock (_gate) return _stdoutFlowing.Task;
+    }
 
     private sealed record Waiter(Func<OutputLine, bool> Match, TaskCompletionSource<OutputLine> Completion);
 
@@ -81,8 +115,13 @@ public sealed class OutputLog
     {
         try
         {
-            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+            while (true)
+            {
+                await StdoutFlowing(stream).ConfigureAwait(false);
+                if (await reader.ReadLineAsync().ConfigureAwait(false) is not { } line)
+                    break;
                 Add(stream, line);
+            }
         }
         catch (IOException) { /* pipe torn down by a kill */ }
         catch (ObjectDisposedException) { }

@@ -18,14 +18,16 @@ namespace Fwatchdog.Lifecycle;
 public static class WatchdogHost
 {
     /// <param name="withheldFromFunction">Variables the watchdog set for its own runtime (<see cref="ProxyRuntimeSettings"/>), kept from the function.</param>
+    /// <param name="droppedLogLines">How many log lines a blocked stdout made the log drop so far (<see cref="WatchdogLog.DroppedLines"/>).</param>
     /// <returns>The process exit code.</returns>
-    public static async Task<int> RunAsync(WatchdogOptions options, IReadOnlyList<string> warnings, IReadOnlyList<string> withheldFromFunction, ILogger log)
+    public static async Task<int> RunAsync(WatchdogOptions options, IReadOnlyList<string> warnings, IReadOnlyList<string> withheldFromFunction, ILogger log,
+        Func<long> droppedLogLines)
     {
         log.Information("Version: {version}\tSHA: {commit}", BuildInfo.Version, BuildInfo.Commit);
         foreach (var warning in warnings)
             log.Warning("{warning}", warning);
 
-        var metrics = new PrometheusMetrics();
+        var metrics = new PrometheusMetrics(droppedLogLines);
         var limiter = new InflightLimiter(options.MaxInflight);
         var lockFile = options.SuppressLock ? null : new LockFile(options.LockFilePath);
         var startFailures = new StartFailureStreak(TimeProvider.System);

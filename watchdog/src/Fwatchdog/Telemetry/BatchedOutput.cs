@@ -3,13 +3,18 @@ namespace Fwatchdog.Telemetry;
 /// <summary>
 /// The log's path to stdout: lines are appended to a buffer, and one writer thread writes whatever
 /// has accumulated with a single <c>write</c>, then rests for <see cref="Coalescing"/> before the
-/// next, so a busy watchdog makes a few hundred writes a second instead of one per line. The
-/// threads that log — in mode=http the socket threads themselves — never wait for stdout unless the
-/// buffer is full (stdout blocked: then they wait, as Go's log does). Lines keep their order and
-/// never interleave.
+/// next, so a busy watchdog makes a few hundred writes a second instead of one per line. Lines keep
+/// their order and never interleave.
 /// </summary>
 /// <remarks>
-/// One write per line cost mode=http ~1.5 µs of its ~33 µs of CPU per proxied request and put a
+/// The threads that log — request threads, and in mode=http the socket threads themselves — never
+/// wait for stdout. When stdout stops moving (a stalled log driver or collector, a full disk) and the
+/// buffer is full, a new line is dropped and counted, as Docker's non-blocking log mode does, and
+/// <see cref="LinesDropped"/> is told how many once a write succeeds again. Waiting instead, as Go's
+/// log does, stalled every call and the health probe behind one blocked pipe.
+/// </remarks>
+/// <remarks>
+/// Why batching: one write per line cost mode=http ~1.5 µs of its ~33 µs of CPU per proxied request and put a
 /// blocking system call on the socket thread. A line reaches stdout within about a millisecond;
 /// <see cref="Flush"/> (a fatal error, a crash) and <see cref="Dispose"/> (exit) wait until it has,
 /// for at most <see cref="DrainLimit"/> each.
@@ -21,6 +26,9 @@ internal sealed class BatchedOutput : IDisposable
 
     /// <summary>How long Flush and Dispose wait for a blocked stdout before giving up on what is left.</summary>
     public static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
+
+    /// <summary>Bytes buffered while stdout is blocked before lines are dropped: Docker's non-blocking default.</summary>
+    public const int DefaultCapacity = 1024 * 1024;
 
     private readonly Stream _output;
     private readonly TextWriter _problems;
@@ -36,11 +44,13 @@ internal sealed class BatchedOutput : IDisposable
     private bool _writerIdle;
     private bool _stopping;
     private bool _failureReported;
+    private long _droppedLines;
+    private long _droppedUnreported;
 
     /// <param name="output">Where the lines go (stdout).</param>
     /// <param name="problems">Where a failing <paramref name="output"/> is reported, once (stderr).</param>
-    /// <param name="capacity">Bytes buffered before loggers wait; a longer single line is still taken whole.</param>
-    public BatchedOutput(Stream output, TextWriter problems, int capacity = 256 * 1024, TimeSpan? coalescing = null)
+    /// <param name="capacity">Bytes buffered before new lines are dropped (Docker's non-blocking mode buffers 1 MiB); a longer single line is still taken whole.</param>
+    public BatchedOutput(Stream output, TextWriter problems, int capacity = DefaultCapacity, TimeSpan? coalescing = null)
     {
         _output = output;
         _problems = problems;
@@ -52,13 +62,27 @@ internal sealed class BatchedOutput : IDisposable
         _writer.Start();
     }
 
-    /// <summary>Queues one whole line; waits only while the buffer is full.</summary>
+    /// <summary>
+    /// Told, on the writer thread and outside any lock, how many lines were dropped since the last
+    /// report, after the first write that succeeded once they were (stdout moves again).
+    /// </summary>
+    public Action<long>? LinesDropped { get; set; }
+
+    /// <summary>Lines dropped since start because stdout did not take them in time.</summary>
+    public long DroppedLines => Interlocked.Read(ref _droppedLines);
+
+    /// <summary>Queues one whole line, or drops and counts it when the buffer is full; never waits.</summary>
     public void Append(ReadOnlySpan<byte> line)
     {
         lock (_gate)
         {
-            while (_pending.Length > 0 && _pending.Length + line.Length > _capacity && !_stopping)
-                Monitor.Wait(_gate);
+            // The writer's own line (the drop report, one per write) is never dropped: it says what was.
+            if (_pending.Length > 0 && _pending.Length + line.Length > _capacity && Thread.CurrentThread != _writer)
+            {
+                Interlocked.Increment(ref _droppedLines);
+                _droppedUnreported++;
+                return;
+            }
             _pending.Add(line);
             _appended += line.Length;
             if (_writerIdle)
@@ -117,16 +141,23 @@ internal sealed class BatchedOutput : IDisposable
                 if (_pending.Length == 0)
                     return; // stopping, and everything is written
                 (_pending, _writing) = (_writing, _pending);
-                Monitor.PulseAll(_gate); // loggers waiting for room
             }
 
-            WriteOrReport(_writing.Span);
+            var moved = WriteOrReport(_writing.Span);
             var written = _writing.Length;
             _writing.Clear();
+            long dropped = 0;
             lock (_gate)
             {
                 _written += written;
+                if (moved)
+                    (dropped, _droppedUnreported) = (_droppedUnreported, 0);
                 Monitor.PulseAll(_gate); // Flush callers
+            }
+            if (dropped > 0)
+                ReportDropped(dropped);
+            lock (_gate)
+            {
                 // Rest, unless someone waits for the lines: a flush or the exit.
                 if (!_stopping && _flushWaiters == 0)
                     Monitor.Wait(_gate, _coalescing);
@@ -134,21 +165,37 @@ internal sealed class BatchedOutput : IDisposable
         }
     }
 
+    /// <summary>The report is itself a log line, appended like any other (this thread never waits on itself).</summary>
+    private void ReportDropped(long dropped)
+    {
+        try
+        {
+            LinesDropped?.Invoke(dropped);
+        }
+        catch (Exception e)
+        {
+            // A failing report must not end the writer; the count stays in DroppedLines for the metric.
+            _problems.Write($"fwatchdog: reporting {dropped} dropped log lines failed ({e.Message}).\n");
+        }
+    }
+
     /// <summary>
     /// A failed write loses that batch only: the next one is tried again (a full disk may be freed).
     /// The first failure is reported on stderr, if stderr still works; nothing here may end the writer.
     /// </summary>
-    private void WriteOrReport(ReadOnlySpan<byte> batch)
+    /// <returns>Whether the batch was written.</returns>
+    private bool WriteOrReport(ReadOnlySpan<byte> batch)
     {
         try
         {
             _output.Write(batch);
             _output.Flush();
+            return true;
         }
         catch (Exception e)
         {
             if (_failureReported)
-                return;
+                return false;
             _failureReported = true;
             try
             {
@@ -158,6 +205,7 @@ internal sealed class BatchedOutput : IDisposable
             {
                 // Deliberately ignored: stderr is broken too, and there is nowhere left to say so.
             }
+            return false;
         }
     }
 

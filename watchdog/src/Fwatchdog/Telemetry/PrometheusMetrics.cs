@@ -9,7 +9,8 @@ namespace Fwatchdog.Telemetry;
 /// Hot-path updates are interlocked increments on pre-created series; only a first-seen
 /// (code, method) pair allocates.
 /// </summary>
-public sealed class PrometheusMetrics : IWatchdogMetrics
+/// <param name="droppedLogLines">Reads log_lines_dropped_total: lines the log dropped because stdout was blocked.</param>
+public sealed class PrometheusMetrics(Func<long>? droppedLogLines = null) : IWatchdogMetrics
 {
     private static readonly string[] KnownMethods = ["get", "post", "put", "patch", "delete", "head", "options", "connect", "trace"];
     private static readonly ExecutionOutcome[] Outcomes = Enum.GetValues<ExecutionOutcome>();
@@ -95,6 +96,9 @@ public sealed class PrometheusMetrics : IWatchdogMetrics
         writer.Sample("function_bytes_in_total", "", Interlocked.Read(ref _bytesIn));
         writer.Family("function_bytes_out_total", "counter", "Bytes read from functions' standard output.");
         writer.Sample("function_bytes_out_total", "", Interlocked.Read(ref _bytesOut));
+
+        writer.Family("log_lines_dropped_total", "counter", "Log lines dropped because stdout was blocked (nothing read the container's output).");
+        writer.Sample("log_lines_dropped_total", "", droppedLogLines?.Invoke() ?? 0);
 
         _process.WriteTo(writer);
     }

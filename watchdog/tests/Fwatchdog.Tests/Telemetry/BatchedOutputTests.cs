@@ -3,7 +3,7 @@ using Fwatchdog.Telemetry;
 
 namespace Fwatchdog.Tests.Telemetry;
 
-/// <summary>The log's stdout writer: lines that arrive during a write go out together, in order; a full buffer holds loggers back; a failing stdout loses only what failed, and is reported once.</summary>
+/// <summary>The log's stdout writer: lines that arrive during a write go out together, in order; a full buffer drops and counts new lines, never holding a logger back; a failing stdout loses only what failed, and is reported once.</summary>
 public class BatchedOutputTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
@@ -27,22 +27,39 @@ public class BatchedOutputTests
     }
 
     [Fact]
-    public async Task A_full_buffer_holds_the_logger_until_stdout_takes_the_lines()
+    public void A_full_buffer_drops_new_lines_without_waiting_and_reports_how_many_once_stdout_moves()
     {
         var stdout = new GatedStream();
         using var output = new BatchedOutput(stdout, TextWriter.Null, capacity: 16);
+        var reports = new List<long>();
+        output.LinesDropped = count => { lock (reports) reports.Add(count); output.Append(Encoding.UTF8.GetBytes($"dropped {count}\n")); };
         output.Append("0123456789\n"u8);
         Assert.True(stdout.WriteStarted.Wait(Patience));
         output.Append("0123456789\n"u8); // fills the pending buffer while the first write is stuck
 
-        var third = Task.Run(() => output.Append("abcdefgh\n"u8));
-        var first = await Task.WhenAny(third, Task.Delay(TimeSpan.FromMilliseconds(200)));
-        Assert.False(first == third, "the logger went on although the buffer was full");
+        output.Append("abcdefgh\n"u8); // returns at once: dropped
+        output.Append("ijklmnop\n"u8);
+        Assert.Equal(2, output.DroppedLines);
 
         stdout.Release();
-        await third.WaitAsync(Patience);
         output.Flush();
-        Assert.Equal("0123456789\n0123456789\nabcdefgh\n", string.Concat(stdout.Writes));
+        output.Flush(); // the report, appended by the writer after the first write moved
+        Assert.Equal("0123456789\n0123456789\ndropped 2\n", string.Concat(stdout.Writes));
+        lock (reports)
+            Assert.Equal([2L], reports);
+        Assert.Equal(2, output.DroppedLines);
+    }
+
+    [Fact]
+    public void A_line_longer_than_the_buffer_is_taken_whole_when_nothing_waits()
+    {
+        var stdout = new MemoryStream();
+        var output = new BatchedOutput(stdout, TextWriter.Null, capacity: 4);
+        output.Append("a long line\n"u8);
+        output.Dispose();
+
+        Assert.Equal("a long line\n", Encoding.UTF8.GetString(stdout.ToArray()));
+        Assert.Equal(0, output.DroppedLines);
     }
 
     [Fact]
