@@ -12,12 +12,11 @@ namespace Fwatchdog.Telemetry;
 /// buffer is full, a new line is dropped and counted, as Docker's non-blocking log mode does, and
 /// <see cref="LinesDropped"/> is told how many once a write succeeds again. Waiting instead, as Go's
 /// log does, stalled every call and the health probe behind one blocked pipe.
-/// </remarks>
-/// <remarks>
-/// Why batching: one write per line cost mode=http ~1.5 µs of its ~33 µs of CPU per proxied request and put a
+/// <para>Why batching: one write per line cost mode=http ~1.5 µs of its ~33 µs of CPU per proxied request and put a
 /// blocking system call on the socket thread. A line reaches stdout within about a millisecond;
 /// <see cref="Flush"/> (a fatal error, a crash) and <see cref="Dispose"/> (exit) wait until it has,
 /// for at most <see cref="DrainLimit"/> each.
+/// </para>
 /// </remarks>
 internal sealed class BatchedOutput : IDisposable
 {
