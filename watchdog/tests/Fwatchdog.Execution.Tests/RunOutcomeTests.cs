@@ -140,10 +140,93 @@ public sealed class RunOutcomeTests : IDisposable
         Assert.Equal("signal: killed", outcome.Exit.ToString());
     }
 
+    [Fact]
+    public async Task Output_still_being_written_after_the_exit_is_relayed_past_the_kill_grace()
+    {
+        // 60,000 bytes fit the pipe, so the function exits while the destination holds the first write.
+        using var dir = new TempDirectory("relay");
+        var pidFile = dir.File("pid");
+        using var run = Start($"echo $$ > {pidFile}; exec head -c 60000 /dev/zero");
+        var destination = new HeldStream();
+        using var writeDeadline = new CancellationTokenSource();
+        var completion = run.CompleteAsync(null, destination, RunDeadlines.None, CancellationToken.None, writeDeadline.Token);
+        await destination.Held.WaitAsync(Patience);
+        var pid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(await Eventually.TrueWithinAsync(() => ProcFs.TryRead(pid) is null or { IsZombie: true }, Patience), "The function did not exit.");
+
+        for (var i = 0; i < 10; i++)
+        {
+            // Ten kill graces pass while the write is held; none of them may cut the output.
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Yield();
+        }
+        Assert.False(completion.IsCompleted);
+        destination.Release();
+
+        var outcome = await completion.WaitAsync(Patience);
+        Assert.Equal(RunEnd.Exited, outcome.End);
+        Assert.Equal(60000, outcome.BytesOut);
+        Assert.Equal(60000, destination.Length);
+    }
+
+    [Fact]
+    public async Task A_write_deadline_after_the_exit_cuts_the_output_and_says_so()
+    {
+        using var run = Start("head -c 60000 /dev/zero");
+        var destination = new HeldStream();
+        using var writeDeadline = new CancellationTokenSource();
+        var completion = run.CompleteAsync(null, destination, RunDeadlines.None, CancellationToken.None, writeDeadline.Token);
+        await destination.Held.WaitAsync(Patience);
+
+        await writeDeadline.CancelAsync();
+
+        Assert.Equal(RunEnd.WriteTimeout, (await completion.WaitAsync(Patience)).End);
+    }
+
+    [Fact]
+    public async Task Without_a_write_deadline_a_pipe_still_open_after_the_exit_is_cut_after_the_kill_grace()
+    {
+        // The background sleep left the group before the leader exits, and keeps stdout open.
+        using var dir = new TempDirectory("escaped");
+        var pidFile = dir.File("pid");
+        using var run = Start($"setsid sh -c 'echo $$ > {pidFile}; exec sleep 30' & while [ ! -s {pidFile} ]; do sleep 0.01; done; echo done");
+        var destination = new MemoryStream();
+        var completion = run.CompleteAsync(null, destination, RunDeadlines.None, CancellationToken.None);
+
+        Assert.True(await Eventually.TrueWithinAsync(() =>
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            return completion.IsCompleted;
+        }, Patience), "The run waited on the held pipe.");
+
+        var outcome = await completion;
+        Assert.Equal(RunEnd.Exited, outcome.End);
+        Assert.Equal("done\n", System.Text.Encoding.ASCII.GetString(destination.ToArray()));
+        Signals.Send(int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture), 9);
+    }
+
     private sealed class RefusingStream(InputRejection rejection) : MemoryStream
     {
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             throw new InputRejectedException(rejection, "refused");
+    }
+
+    /// <summary>A destination whose first write is held until <see cref="Release"/>: a client that stopped reading.</summary>
+    private sealed class HeldStream : MemoryStream
+    {
+        private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Held => _held.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            _held.TrySetResult();
+            await _released.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await base.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Signals the first write of output: the function has got that far.</summary>

@@ -7,8 +7,10 @@ namespace Fwatchdog.Execution;
 /// One started function, driven to its end: input pumped into stdin, stdout copied to the caller's
 /// destination, stderr handed line by line to a sink, and the process group stopped — SIGTERM, then
 /// SIGKILL after the grace — on exec timeout, abort, or a failed input or output. This is where
-/// exec_timeout is enforced. A run never waits on a pipe longer than the kill grace after the
-/// leader's exit, so a descendant that escaped the group and still holds stdout cannot hang it.
+/// exec_timeout is enforced, and where a run decides how long its output may take after the
+/// leader's exit: a pipe that stays silent for the kill grace is abandoned (a descendant that escaped
+/// the group still holds it), and output still moving to a slow destination is relayed to its end
+/// when the caller gave it a write deadline, bounded by that deadline.
 /// </summary>
 public sealed class FunctionRun : IDisposable
 {
@@ -26,6 +28,8 @@ public sealed class FunctionRun : IDisposable
     private Exception? _error;
     private long _bytesIn;
     private long _bytesOut;
+    private int _writingOutput;
+    private int _outputRelayed;
 
     internal FunctionRun(FunctionProcess process, TimeSpan killGrace, Action<string>? standardErrorLine, int maxLogLineBytes, TimeProvider time)
     {
@@ -41,7 +45,9 @@ public sealed class FunctionRun : IDisposable
     /// <param name="output">Receives stdout (and stderr when combined) as it is produced.</param>
     /// <param name="deadlines">exec timeout and input deadline; zero for none.</param>
     /// <param name="clientGone">The caller is gone or the watchdog is stopping.</param>
-    /// <param name="writeDeadline">The output's writing time is over (streaming's write_timeout).</param>
+    /// <param name="writeDeadline">The output's writing time is over (streaming's write_timeout). When the
+    /// caller gives one, output still moving after the exit is relayed until it passes; otherwise the
+    /// output ends the kill grace after the exit, as output held in memory or on disk never waits.</param>
     public async Task<RunOutcome> CompleteAsync(Stream? input, Stream output, RunDeadlines deadlines, CancellationToken clientGone,
         CancellationToken writeDeadline = default)
     {
@@ -58,8 +64,8 @@ public sealed class FunctionRun : IDisposable
         var exit = await _process.Exited.ConfigureAwait(false);
         Interlocked.CompareExchange(ref _end, (int)RunEnd.Exited, None);
 
-        await DrainAsync(outputPump, _process.StandardOutput).ConfigureAwait(false);
-        await DrainAsync(errorPump, _process.StandardError).ConfigureAwait(false);
+        await DrainAsync(outputPump, _process.StandardOutput, relayWhileMoving: writeDeadline.CanBeCanceled).ConfigureAwait(false);
+        await DrainAsync(errorPump, _process.StandardError, relayWhileMoving: false).ConfigureAwait(false);
         // Input no longer matters once the process is gone: stop waiting for the rest of the body.
         _stop.Cancel();
         await inputPump.ConfigureAwait(false);
@@ -75,31 +81,62 @@ public sealed class FunctionRun : IDisposable
     // timer callback (which ends the process).
     private static TimeSpan Bounded(TimeSpan delay) => delay < GoDuration.MaxTimer ? delay : GoDuration.MaxTimer;
 
-    private async Task DrainAsync(Task pump, PipeEnd? pipe)
+    /// <summary>
+    /// After the leader's exit: waits for <paramref name="pump"/> to read its pipe to the end, in
+    /// periods of the kill grace. A period in which nothing arrived and nothing was being written
+    /// means the pipe is held by an escaped descendant that writes nothing: it is abandoned. With
+    /// <paramref name="relayWhileMoving"/>, a period spent writing (a slow client taking the output)
+    /// or moving bytes starts another; the write deadline ends that wait (<see cref="Stop"/>).
+    /// </summary>
+    private async Task DrainAsync(Task pump, PipeEnd? pipe, bool relayWhileMoving)
     {
         if (pipe is null || pump.IsCompleted)
         {
             await pump.ConfigureAwait(false);
             return;
         }
-        try
+        while (true)
         {
-            await pump.WaitAsync(_killGrace, _time).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            pipe.Dispose(); // an escaped descendant holds the pipe open; stop listening to it
-            await pump.ConfigureAwait(false);
+            var movedBefore = Interlocked.Read(ref _bytesOut);
+            try
+            {
+                await pump.WaitAsync(_killGrace, _time).ConfigureAwait(false);
+                return;
+            }
+            catch (TimeoutException) when (relayWhileMoving
+                && (Volatile.Read(ref _writingOutput) == 1 || Interlocked.Read(ref _bytesOut) != movedBefore))
+            {
+                // Still on its way to the destination: another period.
+            }
+            catch (TimeoutException)
+            {
+                pipe.Dispose(); // an escaped descendant holds the pipe open; stop listening to it
+                await pump.ConfigureAwait(false);
+                return;
+            }
         }
     }
 
+    /// <summary>
+    /// The first cause ends the run. After the leader's exit, output still on its way can be cut
+    /// too — the caller went away or its write deadline passed — and the run then says so instead
+    /// of passing for a complete exit.
+    /// </summary>
     private void Stop(RunEnd reason, Exception? error)
     {
-        if (Interlocked.CompareExchange(ref _end, (int)reason, None) != None)
+        if (Interlocked.CompareExchange(ref _end, (int)reason, None) == None)
+        {
+            _error = error;
+            _stop.Cancel();
+            Terminate();
             return;
-        _error = error;
-        _stop.Cancel();
-        Terminate();
+        }
+        if (reason is RunEnd.ClientGone or RunEnd.WriteTimeout && Volatile.Read(ref _outputRelayed) == 0
+            && Interlocked.CompareExchange(ref _end, (int)reason, (int)RunEnd.Exited) == (int)RunEnd.Exited)
+        {
+            _error = error;
+            _stop.Cancel();
+        }
     }
 
     private ITimer KillTimer() =>
@@ -179,7 +216,9 @@ public sealed class FunctionRun : IDisposable
                 if (read == 0)
                     return;
                 Interlocked.Add(ref _bytesOut, read);
+                Volatile.Write(ref _writingOutput, 1);
                 await output.WriteAsync(buffer.Memory[..read], _stop.Token).ConfigureAwait(false);
+                Volatile.Write(ref _writingOutput, 0);
                 buffer.Observe(read);
             }
         }
@@ -196,6 +235,7 @@ public sealed class FunctionRun : IDisposable
         }
         finally
         {
+            Volatile.Write(ref _outputRelayed, 1);
             buffer.Dispose();
         }
     }

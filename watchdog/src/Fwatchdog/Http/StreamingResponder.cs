@@ -45,20 +45,41 @@ internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetri
         }
         if (answer.Action == AnswerAction.SendOutput)
         {
-            if (chunked is not null)
-                await chunked.EndAsync(trailers ? StatusTrailer : null, answer.Reason, writeDeadline.Token).ConfigureAwait(false);
-            call.Log.Wrote(outcome.BytesOut, seconds, response.StatusCode);
+            if (chunked is null || await TryEndAsync(call, chunked, trailers ? StatusTrailer : null, answer.Reason, writeDeadline.Token).ConfigureAwait(false))
+                call.Log.Wrote(outcome.BytesOut, seconds, response.StatusCode);
             return;
         }
 
         call.Log.Warning("Streaming response ended abnormally after {bytes} Bytes - Duration: {duration:F6}s: {reason}", outcome.BytesOut, seconds, answer.Reason);
         if (trailers && processEnded)
-            await chunked!.EndAsync(StatusTrailer, answer.Reason, writeDeadline.Token).ConfigureAwait(false);
+            await TryEndAsync(call, chunked!, StatusTrailer, answer.Reason, writeDeadline.Token).ConfigureAwait(false);
         else if (chunked is not null && processEnded && context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } connection)
             // The connection still works: close it after this response, whose body lacks its last chunk.
             connection.RequestClose();
         else
             context.Abort();
+    }
+
+    /// <summary>
+    /// The last chunk (and trailer). The client may be gone or the write deadline passed by now:
+    /// that is logged as the call's end and the connection closed, never left to escape the request.
+    /// </summary>
+    private static async Task<bool> TryEndAsync(FunctionCall call, ChunkedBody chunked, string? trailerName, string trailerValue, CancellationToken writeDeadline)
+    {
+        try
+        {
+            await chunked.EndAsync(trailerName, trailerValue, writeDeadline).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e)
+        {
+            // Kestrel's writer throws more than IOException for a connection aborted under it
+            // (ArgumentOutOfRangeException among them); whichever it is, the call ends here.
+            var cause = writeDeadline.IsCancellationRequested ? "write_timeout reached" : e.Message;
+            call.Log.Warning("Streaming response ended abnormally: the last chunk could not be written: {reason}", cause);
+            call.Context.Abort();
+            return false;
+        }
     }
 
     /// <summary>Status and headers go out now, not with the first output.</summary>
