@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Globalization;
 using Fwatchdog.Configuration;
@@ -14,11 +13,13 @@ using Serilog;
 namespace Fwatchdog.Proxy;
 
 /// <summary>
-/// mode=http: every path but the watchdog's own is forwarded to the function's server. Requests
-/// that arrive before it accepts connections wait for it; the answer streams back piece by piece,
-/// each piece flushed as it arrives, so memory stays bounded and server-sent events work.
-/// exec_timeout → 504, an unreachable or broken upstream → 502, a client that leaves → the
-/// upstream request is aborted.
+/// mode=http: every path but the watchdog's own is forwarded to the function's server. The steps of
+/// a forward, in order: admit (max_inflight), refuse a body over max_request_bytes, arm exec_timeout
+/// (or X-Timeout), hold a request that came before the server is up, open the body (streamed, or
+/// read whole with http_buffer_req_body) under read_timeout, send, then relay the answer piece by
+/// piece, each piece flushed as it arrives — or, for an upgrade, the session both ways. Each step
+/// returns how the call ended as one <see cref="ForwardOutcome"/>; <see cref="ForwardFinisher"/>
+/// answers, logs and counts it, and nothing here does.
 /// </summary>
 public sealed class ProxyEndpoint : IFunctionEndpoint
 {
@@ -32,7 +33,7 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
     private readonly InflightLimiter _limiter;
     private readonly IWatchdogMetrics _metrics;
     private readonly ILogger _log;
-    private readonly FailureReport _failures;
+    private readonly ForwardFinisher _finisher;
 
     internal ProxyEndpoint(WatchdogOptions options, UpstreamReadiness readiness, HttpMessageInvoker upstream,
         InflightLimiter limiter, IWatchdogMetrics metrics, ILogger log)
@@ -44,7 +45,7 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         _limiter = limiter;
         _metrics = metrics;
         _log = log;
-        _failures = new FailureReport(options);
+        _finisher = new ForwardFinisher(options, metrics);
     }
 
     public async Task HandleAsync(HttpContext context, long started)
@@ -59,12 +60,9 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
             var request = context.Request;
             var callId = CallId.From(request);
             context.Response.Headers[CallId.Header] = callId;
-            var log = new RequestLog(_log, callId, request.Method, request.Path.Value ?? "/");
-            var call = new Call(context, started, log);
-            await ForwardAsync(call, callId).ConfigureAwait(false);
-            _metrics.FunctionCompleted(call.Outcome, null, call.Seconds, call.BytesIn, call.BytesOut);
-            if (!IsKubeletProbe(request))
-                log.Forwarded(context.Response.StatusCode, call.BytesOut, call.Seconds, _options.LogCallId);
+            var call = new ForwardedCall(context, started, new RequestLog(_log, callId, request.Method, request.Path.Value ?? "/"));
+            var outcome = await ForwardAsync(call, callId).ConfigureAwait(false);
+            await _finisher.FinishAsync(call, outcome).ConfigureAwait(false);
         }
         finally
         {
@@ -72,17 +70,13 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         }
     }
 
-    private async Task ForwardAsync(Call call, string callId)
+    private async Task<ForwardOutcome> ForwardAsync(ForwardedCall call, string callId)
     {
         var context = call.Context;
         if (_options.MaxRequestBytes > 0)
         {
             if (context.Request.ContentLength > _options.MaxRequestBytes)
-            {
-                call.Outcome = ExecutionOutcome.Rejected;
-                await AnswerRejectedBodyAsync(call, RunOutcome.BeforeStart(RunEnd.InputTooLarge)).ConfigureAwait(false);
-                return;
-            }
+                return new ForwardOutcome(ForwardEnd.RequestRejected, Rejection: RunEnd.InputTooLarge);
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
                 sizeLimit.MaxRequestBodySize = _options.MaxRequestBytes;
         }
@@ -97,8 +91,8 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         call.Timeout = timeout;
         var token = linked?.Token ?? context.RequestAborted;
 
-        if (!_readiness.IsReady && !await HoldAsync(call, token).ConfigureAwait(false))
-            return;
+        if (!_readiness.IsReady && await HoldAsync(call, token).ConfigureAwait(false) is { } notReady)
+            return notReady;
 
         // An upgrade (WebSocket or any other protocol) carries no body; the branch costs ordinary
         // requests one feature look-up.
@@ -108,30 +102,30 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         HttpResponseMessage response;
         try
         {
-            var content = upgrade is null ? await OpenBodyAsync(context, token).ConfigureAwait(false) : null;
+            var content = upgrade is null ? await OpenBodyAsync(call, token).ConfigureAwait(false) : null;
             streamed = content as RequestBodyContent;
             call.BytesIn = content is RequestBodyContent ? 0 : content?.Headers.ContentLength ?? 0;
             using var message = _forwarded.Create(context, content, callId, upgrade is not null);
             response = await _upstream.SendAsync(message, token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+        catch (Exception e) when (IsCallFailure(e))
         {
             call.BytesIn += streamed?.BytesSent ?? 0;
-            await FailAsync(call, e).ConfigureAwait(false);
-            return;
+            return Classify(call, e);
         }
+        ForwardOutcome relayed;
         using (response)
         {
-            if (upgrade is not null && response.StatusCode == HttpStatusCode.SwitchingProtocols)
-                await RelayUpgradedAsync(call, upgrade, response).ConfigureAwait(false);
-            else
-                await RelayAsync(call, response, token).ConfigureAwait(false);
+            relayed = upgrade is not null && response.StatusCode == HttpStatusCode.SwitchingProtocols
+                ? await RelayUpgradedAsync(call, upgrade, response).ConfigureAwait(false)
+                : await RelayAsync(call, response, token).ConfigureAwait(false);
         }
         call.BytesIn += streamed?.BytesSent ?? 0;
+        return relayed;
     }
 
-    /// <summary>Holds a request that came before the upstream was up. False when it was answered here instead.</summary>
-    private async Task<bool> HoldAsync(Call call, CancellationToken token)
+    /// <summary>Holds a request that came before the upstream was up: null once it is, else how the call ended instead.</summary>
+    private async Task<ForwardOutcome?> HoldAsync(ForwardedCall call, CancellationToken token)
     {
         bool ready;
         try
@@ -140,33 +134,25 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         }
         catch (TimeoutException)
         {
-            call.Outcome = ExecutionOutcome.Rejected;
-            call.Log.Warning("The function's server did not accept connections within {limit}; answered 503.", GoDuration.Format(StartLimit));
-            await PlainText.WriteAsync(call.Context, StatusCodes.Status503ServiceUnavailable,
-                $"The function's server is not accepting connections at {_options.UpstreamUrl} yet.\n").ConfigureAwait(false);
-            return false;
+            return new ForwardOutcome(ForwardEnd.UpstreamNotStarted);
         }
         catch (OperationCanceledException e)
         {
-            await FailAsync(call, e).ConfigureAwait(false);
-            return false;
+            return Classify(call, e);
         }
-        if (ready)
-            return true;
-        call.Outcome = ExecutionOutcome.Error;
-        await PlainText.WriteAsync(call.Context, StatusCodes.Status502BadGateway,
-            "The function's server exited before accepting connections.\n").ConfigureAwait(false);
-        return false;
+        return ready ? null : new ForwardOutcome(ForwardEnd.UpstreamExited);
     }
 
     /// <summary>Null for no body; streamed as it arrives, or read whole first with http_buffer_req_body.</summary>
-    private async Task<HttpContent?> OpenBodyAsync(HttpContext context, CancellationToken token)
+    private async Task<HttpContent?> OpenBodyAsync(ForwardedCall call, CancellationToken token)
     {
+        var context = call.Context;
         var request = context.Request;
         var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
         if (!hasBody)
             return request.ContentLength == 0 ? new ReadOnlyMemoryContent(ReadOnlyMemory<byte>.Empty) : null;
         var body = new ReadDeadlineStream(request.Body, _options.ReadTimeout, context.Abort);
+        call.Body = body;
         if (!_options.BufferRequestBody)
             return new RequestBodyContent(body, request.ContentLength);
         await using (body)
@@ -177,7 +163,7 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         }
     }
 
-    private async Task RelayAsync(Call call, HttpResponseMessage upstream, CancellationToken token)
+    private static async Task<ForwardOutcome> RelayAsync(ForwardedCall call, HttpResponseMessage upstream, CancellationToken token)
     {
         var context = call.Context;
         var response = context.Response;
@@ -185,7 +171,6 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         CopyHeaders(upstream.Headers, response.Headers);
         CopyHeaders(upstream.Content.Headers, response.Headers);
         response.Headers["X-Duration-Seconds"] = call.Seconds.ToString("F6", CultureInfo.InvariantCulture);
-        call.Outcome = response.StatusCode >= 500 ? ExecutionOutcome.Error : ExecutionOutcome.Success;
 
         var buffer = new CopyBuffer();
         try
@@ -198,15 +183,15 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
                     await response.Body.FlushAsync(token).ConfigureAwait(false); // headers out now: the body may take a while
                 var read = await pending.ConfigureAwait(false);
                 if (read == 0)
-                    break;
+                    return ForwardOutcome.Relayed;
                 await response.Body.WriteAsync(buffer.Memory[..read], token).ConfigureAwait(false);
                 call.BytesOut += read;
                 buffer.Observe(read);
             }
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        catch (Exception e) when (IsCallFailure(e))
         {
-            await FailAsync(call, e).ConfigureAwait(false);
+            return Classify(call, e);
         }
         finally
         {
@@ -221,7 +206,7 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
     /// and read_timeout/write_timeout do not cut an idle session. The session holds its max_inflight
     /// slot until it ends and is logged and counted once, then, with status 101.
     /// </summary>
-    private static async Task RelayUpgradedAsync(Call call, IHttpUpgradeFeature upgrade, HttpResponseMessage upstream)
+    private static async Task<ForwardOutcome> RelayUpgradedAsync(ForwardedCall call, IHttpUpgradeFeature upgrade, HttpResponseMessage upstream)
     {
         var context = call.Context;
         var response = context.Response;
@@ -238,74 +223,35 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException or HttpRequestException)
         {
-            call.Outcome = ExecutionOutcome.Error;
-            call.Log.Warning("The upgraded connection could not be opened: {error}", e.Message);
-            context.Abort();
-            return;
+            return new ForwardOutcome(ForwardEnd.UpgradeFailed, e);
         }
         var session = new UpgradedSession(client, server);
         var ended = await session.RelayAsync(context.RequestAborted).ConfigureAwait(false);
         call.BytesIn += session.BytesFromClient;
         call.BytesOut += session.BytesFromUpstream;
-        call.Outcome = ExecutionOutcome.Success;
-        call.Log.UpgradeEnded(response.Headers.Upgrade.ToString(), ended);
+        return new ForwardOutcome(ForwardEnd.Upgraded, Detail: ended);
     }
 
-    /// <summary>The one place a failed call is classified: client gone, exec_timeout, bad request, or upstream trouble.</summary>
-    private async Task FailAsync(Call call, Exception error)
+    private static bool IsCallFailure(Exception e) =>
+        e is HttpRequestException or OperationCanceledException or IOException or Microsoft.AspNetCore.Http.BadHttpRequestException;
+
+    /// <summary>
+    /// The one place a failed forward is classified, most specific cause first: read_timeout (which
+    /// aborts the connection, so it must come before "client gone"), the client gone, the time limit,
+    /// a request the client got wrong, and otherwise the upstream's fault.
+    /// </summary>
+    private static ForwardOutcome Classify(ForwardedCall call, Exception error)
     {
         var context = call.Context;
+        if (call.Body?.Expired == true)
+            return new ForwardOutcome(ForwardEnd.ReadTimeout, error);
         if (context.RequestAborted.IsCancellationRequested)
-        {
-            call.Outcome = ExecutionOutcome.Error;
-            call.Log.Warning("Client disconnected; the upstream request was aborted.");
-            return;
-        }
+            return new ForwardOutcome(ForwardEnd.ClientGone, error);
         if (call.Timeout?.IsCancellationRequested == true)
-        {
-            call.Outcome = ExecutionOutcome.Timeout;
-            var setting = call.Limit == _options.ExecTimeout ? "exec_timeout" : "X-Timeout";
-            call.Log.Warning("Upstream request exceeded {setting} of {timeout}; aborted.", setting, GoDuration.Format(call.Limit));
-            await AnswerOrAbortAsync(context, StatusCodes.Status504GatewayTimeout,
-                $"The function did not answer within {setting} ({GoDuration.Format(call.Limit)}).\n").ConfigureAwait(false);
-            return;
-        }
+            return new ForwardOutcome(ForwardEnd.Timeout, error);
         if (UpstreamFailure.BadRequest(error) is { } bad && RequestBodyInput.Rejection(bad) is { } rejected && !context.Response.HasStarted)
-        {
-            call.Outcome = ExecutionOutcome.Rejected;
-            await AnswerRejectedBodyAsync(call, RunOutcome.BeforeStart(rejected.End, rejected)).ConfigureAwait(false);
-            return;
-        }
-        call.Outcome = ExecutionOutcome.Error;
-        var cause = UpstreamFailure.Describe(error);
-        call.Log.Error("Upstream request to {url} failed: {cause}", _options.UpstreamUrl, cause);
-        await AnswerOrAbortAsync(context, StatusCodes.Status502BadGateway, $"Bad gateway: {cause}.\n").ConfigureAwait(false);
-    }
-
-    /// <summary>A body the watchdog or Kestrel refused (413, 400): logged and answered as in the fork modes.</summary>
-    private Task AnswerRejectedBodyAsync(Call call, in RunOutcome outcome) =>
-        _failures.SendAsync(call.Context, outcome, call.Log, 0, TimeSpan.Zero);
-
-    /// <summary>Once the upstream's status line went out, the only honest signal left is an abnormal close.</summary>
-    private static Task AnswerOrAbortAsync(HttpContext context, int status, string text)
-    {
-        if (!context.Response.HasStarted)
-        {
-            var headers = context.Response.Headers;
-            var callId = headers[CallId.Header];
-            headers.Clear(); // whatever the upstream had sent describes a body that will not come
-            headers[CallId.Header] = callId;
-            return PlainText.WriteAsync(context, status, text);
-        }
-        context.Abort();
-        return Task.CompletedTask;
-    }
-
-    /// <summary>of-watchdog leaves the kubelet's probes (e.g. an httpGet probe on ready_path's route) out of the log.</summary>
-    private static bool IsKubeletProbe(HttpRequest request)
-    {
-        var userAgent = request.Headers.UserAgent;
-        return userAgent.Count > 0 && userAgent[0] is { } agent && agent.StartsWith("kube-probe", StringComparison.Ordinal);
+            return new ForwardOutcome(ForwardEnd.RequestRejected, rejected, rejected.End);
+        return new ForwardOutcome(ForwardEnd.UpstreamFailed, error);
     }
 
     private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to)
@@ -316,19 +262,5 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
                 continue;
             to[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues(values.ToArray());
         }
-    }
-
-    /// <summary>One forwarded call's bookkeeping: how it ended and what it moved.</summary>
-    private sealed class Call(HttpContext context, long started, RequestLog log)
-    {
-        public HttpContext Context { get; } = context;
-        public RequestLog Log { get; } = log;
-        public CancellationTokenSource? Timeout { get; set; }
-        /// <summary>exec_timeout, or the request's shorter X-Timeout; zero when there is none.</summary>
-        public TimeSpan Limit { get; set; }
-        public ExecutionOutcome Outcome { get; set; } = ExecutionOutcome.Success;
-        public long BytesIn { get; set; }
-        public long BytesOut { get; set; }
-        public double Seconds => Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 }

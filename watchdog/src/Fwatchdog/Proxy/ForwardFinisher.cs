@@ -1,0 +1,105 @@
+using Fwatchdog.Configuration;
+using Fwatchdog.Execution;
+using Fwatchdog.Http;
+using Fwatchdog.Telemetry;
+using Microsoft.AspNetCore.Http;
+
+namespace Fwatchdog.Proxy;
+
+/// <summary>
+/// mode=http's one place where a call ends: the watchdog's own answer for a failure (or the
+/// abnormal close, once the upstream's status line went out), the call's log lines, and its count
+/// in function_executions_total. The endpoint's steps only return a <see cref="ForwardOutcome"/>.
+/// </summary>
+internal sealed class ForwardFinisher(WatchdogOptions options, IWatchdogMetrics metrics)
+{
+    private readonly FailureReport _failures = new(options);
+
+    public async Task FinishAsync(ForwardedCall call, ForwardOutcome outcome)
+    {
+        await AnswerAsync(call, outcome).ConfigureAwait(false);
+        metrics.FunctionCompleted(LabelOf(call.Context.Response.StatusCode, outcome.End), null, call.Seconds, call.BytesIn, call.BytesOut);
+        if (!IsKubeletProbe(call.Context.Request))
+            call.Log.Forwarded(call.Context.Response.StatusCode, call.BytesOut, call.Seconds, options.LogCallId);
+    }
+
+    /// <summary>
+    /// function_executions_total's label, as the fork modes count the same ends: a call cut off
+    /// (client gone, read_timeout) is "killed", a refused request "rejected".
+    /// </summary>
+    public static ExecutionOutcome LabelOf(int status, ForwardEnd end) => end switch
+    {
+        ForwardEnd.Relayed => status >= StatusCodes.Status500InternalServerError ? ExecutionOutcome.Error : ExecutionOutcome.Success,
+        ForwardEnd.Upgraded => ExecutionOutcome.Success,
+        ForwardEnd.RequestRejected or ForwardEnd.UpstreamNotStarted => ExecutionOutcome.Rejected,
+        ForwardEnd.ReadTimeout or ForwardEnd.ClientGone => ExecutionOutcome.Killed,
+        ForwardEnd.Timeout => ExecutionOutcome.Timeout,
+        _ => ExecutionOutcome.Error,
+    };
+
+    private Task AnswerAsync(ForwardedCall call, ForwardOutcome outcome)
+    {
+        var context = call.Context;
+        var log = call.Log;
+        switch (outcome.End)
+        {
+            case ForwardEnd.Relayed:
+                return Task.CompletedTask;
+            case ForwardEnd.Upgraded:
+                log.UpgradeEnded(context.Response.Headers.Upgrade.ToString(), outcome.Detail ?? "");
+                return Task.CompletedTask;
+            case ForwardEnd.RequestRejected:
+                return _failures.SendAsync(context, RunOutcome.BeforeStart(outcome.Rejection, outcome.Error), log, 0, TimeSpan.Zero);
+            case ForwardEnd.ReadTimeout:
+                // ReadDeadlineStream closed the connection already; this says why.
+                log.Warning("Reading the request body took longer than read_timeout ({timeout}); the connection was closed and the upstream request aborted.",
+                    GoDuration.Format(options.ReadTimeout));
+                return Task.CompletedTask;
+            case ForwardEnd.ClientGone:
+                log.Warning("Client disconnected; the upstream request was aborted.");
+                return Task.CompletedTask;
+            case ForwardEnd.Timeout:
+                var setting = call.Limit == options.ExecTimeout ? "exec_timeout" : "X-Timeout";
+                log.Warning("Upstream request exceeded {setting} of {timeout}; aborted.", setting, GoDuration.Format(call.Limit));
+                return AnswerOrAbortAsync(context, StatusCodes.Status504GatewayTimeout,
+                    $"The function did not answer within {setting} ({GoDuration.Format(call.Limit)}).\n");
+            case ForwardEnd.UpstreamNotStarted:
+                log.Warning("The function's server did not accept connections within {limit}; answered 503.", GoDuration.Format(ProxyEndpoint.StartLimit));
+                return PlainText.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+                    $"The function's server is not accepting connections at {options.UpstreamUrl} yet.\n");
+            case ForwardEnd.UpstreamExited:
+                log.Error("The function's server exited before accepting connections; answered 502.");
+                return PlainText.WriteAsync(context, StatusCodes.Status502BadGateway, "The function's server exited before accepting connections.\n");
+            case ForwardEnd.UpgradeFailed:
+                log.Warning("The upgraded connection could not be opened: {error}", outcome.Error?.Message);
+                context.Abort();
+                return Task.CompletedTask;
+            default:
+                var cause = outcome.Error is null ? "unknown failure" : UpstreamFailure.Describe(outcome.Error);
+                log.Error("Upstream request to {url} failed: {cause}", options.UpstreamUrl, cause);
+                return AnswerOrAbortAsync(context, StatusCodes.Status502BadGateway, $"Bad gateway: {cause}.\n");
+        }
+    }
+
+    /// <summary>Once the upstream's status line went out, the only honest signal left is an abnormal close.</summary>
+    private static Task AnswerOrAbortAsync(HttpContext context, int status, string text)
+    {
+        if (!context.Response.HasStarted)
+        {
+            var headers = context.Response.Headers;
+            var callId = headers[CallId.Header];
+            headers.Clear(); // whatever the upstream had sent describes a body that will not come
+            headers[CallId.Header] = callId;
+            return PlainText.WriteAsync(context, status, text);
+        }
+        context.Abort();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>of-watchdog leaves the kubelet's probes (e.g. an httpGet probe on ready_path's route) out of the log.</summary>
+    private static bool IsKubeletProbe(HttpRequest request)
+    {
+        var userAgent = request.Headers.UserAgent;
+        return userAgent.Count > 0 && userAgent[0] is { } agent && agent.StartsWith("kube-probe", StringComparison.Ordinal);
+    }
+}
