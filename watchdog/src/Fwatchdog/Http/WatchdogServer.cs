@@ -43,13 +43,12 @@ public sealed class WatchdogServer : IAsyncDisposable
         kestrel.ListenAnyIP(options.Port, listen => listen.Protocols = HttpProtocols.Http1);
         kestrel.ListenAnyIP(options.MetricsPort, listen => listen.Protocols = HttpProtocols.Http1);
 
-        // MaxReadBufferSize: how far the socket is read ahead of the function. The 1 MiB default made
-        // each in-flight upload cost 2.8 MiB of RSS (150 concurrent 50 MiB uploads to `wc -c`); 32 KiB
-        // costs 0.19 MiB, a 1 GiB upload is no slower, and headers up to the 1 MiB limit still parse.
-        // Fork modes: requests start on the socket thread instead of hopping to the thread pool
-        // first: the handler only blocks for posix_spawn's vfork (until the child execs), and one hop
-        // fewer took p99 at 64 connections from 61-71 ms to 49-52 ms here. mode=http: off, see
-        // ProxiesOnThreadPool.
+        // MaxReadBufferSize: how far the socket is read ahead of the function; 32 KiB instead of the
+        // 1 MiB default keeps each in-flight upload's memory small without slowing a large one, and
+        // headers up to the 1 MiB limit still parse. Fork modes: requests start on the socket thread
+        // instead of hopping to the thread pool first, since the handler only blocks for posix_spawn's
+        // vfork (until the child execs); mode=http: off, see ProxiesOnThreadPool. The measurements
+        // behind both are in bench/README.md, "Measurements behind the settings".
         var transport = new SocketTransportFactory(
             Options.Create(new SocketTransportOptions
             {
@@ -61,9 +60,8 @@ public sealed class WatchdogServer : IAsyncDisposable
 
     /// <summary>
     /// mode=http: a request's work is socket I/O on both sides, so the epoll thread that ran it
-    /// inline held up every other connection's completions behind it. Off, measured at 64
-    /// connections against an nginx `return 200` upstream: 41.6-42.6 -> 38.8-39.5 µs of watchdog CPU
-    /// per request, p99 4.5-5.8 -> 3.7-3.9 ms.
+    /// inline held up every other connection's completions behind it (bench/README.md,
+    /// "Measurements behind the settings").
     /// </summary>
     private static bool ProxiesOnThreadPool(ExecutionMode mode) => mode == ExecutionMode.Http;
 

@@ -9,17 +9,16 @@ namespace Fwatchdog.Lifecycle;
 /// environment variables the runtime reads once, so they are set in the watchdog's environment —
 /// and withheld from the function's server, which must start with the environment it was given.
 /// <list type="bullet">
-/// <item>A 4 MiB gen0 GC budget. Each proxied request allocates ~5 KB (HttpClient's request and
-/// response, the log event); the 1 MiB budget built into the binary for the fork modes' footprint
-/// meant ~180 collections a second at 36k req/s. 4 MiB measured 32.2-33.0 -> 30.9-31.2 µs of
-/// watchdog CPU per request (A/B interleaved, 64 connections), peak RSS 19-21 MiB either way. The
-/// GC reads its budget before Main runs, so the watchdog replaces itself once at start-up with the
+/// <item>A 4 MiB gen0 GC budget. Each proxied request allocates a few KB (HttpClient's request and
+/// response, the log event), so the 1 MiB budget built into the binary for the fork modes' footprint
+/// meant a collection every few milliseconds under load; 4 MiB costs less CPU per request at the
+/// same peak memory (bench/README.md, "Measurements behind the settings"). The GC reads its budget before Main runs, so the watchdog replaces itself once at start-up with the
 /// same binary, arguments and environment plus the budget (execve: same PID, nothing written yet,
 /// ~3 ms); the new process finds <see cref="Marker"/> and removes the three variables again.</item>
 /// <item>Socket completions inline on the epoll thread that saw them instead of queued to the thread
 /// pool, so an upstream's answer continues the proxied request without a thread hop (Kestrel still
-/// hands each request to the pool: WatchdogServer.ProxiesOnThreadPool). Measured 32.6-32.9k ->
-/// 36.0-36.4k req/s, 36.9-37.2 -> 32.7-33.0 µs per request. Set before any socket exists and left
+/// hands each request to the pool: WatchdogServer.ProxiesOnThreadPool): more requests per second
+/// for less CPU each (bench/README.md). Set before any socket exists and left
 /// set: the runtime reads it when the first socket is registered with epoll, on whichever thread.</item>
 /// </list>
 /// An operator's own value for any of these is left as it is, in force and inherited (no re-exec for

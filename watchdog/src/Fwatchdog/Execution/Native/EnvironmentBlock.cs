@@ -5,8 +5,9 @@ namespace Fwatchdog.Execution.Native;
 
 /// <summary>
 /// Builds envp for posix_spawn: the watchdog's own environment (encoded once at start) followed by
-/// per-request variables in a single native allocation. A request variable replaces an inherited
-/// one of the same name, as Go's os/exec de-duplicates in favour of the last value.
+/// per-request variables in a single native allocation. A variable given to <see cref="Build"/>
+/// replaces an inherited one of the same name, whatever the name, as Go's os/exec de-duplicates in
+/// favour of the last value.
 /// </summary>
 internal sealed unsafe class EnvironmentBlock : IDisposable
 {
@@ -30,8 +31,12 @@ internal sealed unsafe class EnvironmentBlock : IDisposable
     {
         var extraCount = extra?.Count ?? 0;
         var stringBytes = 0;
+        var onlyRequestVariables = true;
         for (var i = 0; i < extraCount; i++)
+        {
             stringBytes += Encoding.UTF8.GetByteCount(extra![i].Key) + Encoding.UTF8.GetByteCount(extra[i].Value) + 2;
+            onlyRequestVariables &= IsRequestVariable(extra[i].Key);
+        }
 
         var slots = _inherited.Length + extraCount + 1;
         var block = (byte*)NativeMemory.Alloc((nuint)(slots * sizeof(byte*) + stringBytes));
@@ -41,7 +46,9 @@ internal sealed unsafe class EnvironmentBlock : IDisposable
 
         foreach (var (name, entry) in _inherited)
         {
-            if (extraCount == 0 || !Overrides(extra!, name))
+            // The CGI variables all begin with Http_ and inherited ones rarely do: only those need the scan.
+            var mayBeReplaced = extraCount > 0 && (!onlyRequestVariables || IsRequestVariable(name));
+            if (!mayBeReplaced || !Overrides(extra!, name))
                 pointers[count++] = (byte*)entry;
         }
         for (var i = 0; i < extraCount; i++)
@@ -58,11 +65,10 @@ internal sealed unsafe class EnvironmentBlock : IDisposable
 
     public static void Free(byte** block) => NativeMemory.Free(block);
 
-    // Inherited variables rarely share the request's Http_ prefix; only those need the scan.
+    private static bool IsRequestVariable(string name) => name.StartsWith("Http_", StringComparison.Ordinal);
+
     private static bool Overrides(IReadOnlyList<KeyValuePair<string, string>> extra, string name)
     {
-        if (!name.StartsWith("Http_", StringComparison.Ordinal))
-            return false;
         for (var i = 0; i < extra.Count; i++)
         {
             if (string.Equals(extra[i].Key, name, StringComparison.Ordinal))

@@ -75,8 +75,6 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, SetLastError = true)]
     public static partial int fcntl(int fd, int command, int argument);
 
-    [LibraryImport(Library, SetLastError = true)]
-    public static partial int close(int fd);
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial nint read(int fd, byte* buffer, nuint count);
