@@ -34,7 +34,7 @@ public sealed class ResponderTests : IDisposable
         var context = Request("hello");
         context.Request.ContentType = "text/x-greeting";
 
-        await RespondAsync(new ClassicResponder(options, _metrics, new FailureReport(options), _time), options, context, "cat");
+        await RespondAsync(new ClassicResponder(options, _time), options, context, "cat");
 
         Assert.Equal(200, context.Response.StatusCode);
         Assert.Equal("hello", Body(context));
@@ -50,7 +50,7 @@ public sealed class ResponderTests : IDisposable
         var options = Options();
         var context = Request();
 
-        await RespondAsync(new ClassicResponder(options, _metrics, new FailureReport(options), _time), options, context, "echo oops; exit 3");
+        await RespondAsync(new ClassicResponder(options, _time), options, context, "echo oops; exit 3");
 
         Assert.Equal(500, context.Response.StatusCode);
         Assert.Equal("exit status 3\noops\n", Body(context));
@@ -62,7 +62,7 @@ public sealed class ResponderTests : IDisposable
     {
         var options = Options();
         var context = Request();
-        var responder = new ClassicResponder(options, _metrics, new FailureReport(options), _time);
+        var responder = new ClassicResponder(options, _time);
 
         var responding = RespondAsync(responder, options, context, "sleep 30", new RunDeadlines(TimeSpan.FromSeconds(5)));
         _time.Advance(TimeSpan.FromSeconds(5));
@@ -78,7 +78,7 @@ public sealed class ResponderTests : IDisposable
         var options = Options(("cgi_response", "true"));
         var context = Request();
 
-        await RespondAsync(new ClassicResponder(options, _metrics, new FailureReport(options), _time), options, context,
+        await RespondAsync(new ClassicResponder(options, _time), options, context,
             @"printf 'Status: 201 Created\r\nX-Thing: yes\r\n\r\nbody'");
 
         Assert.Equal(201, context.Response.StatusCode);
@@ -99,7 +99,7 @@ public sealed class ResponderTests : IDisposable
         context.Request.Body = input.Reader.AsStream();
 
         // The function writes, then waits for its input to end: the first chunk can only arrive while it runs.
-        var responding = RespondAsync(new StreamingResponder(options, _metrics, new FailureReport(options), _time), options, context,
+        var responding = RespondAsync(new StreamingResponder(options, _time), options, context,
             "echo first; cat > /dev/null; echo second");
         await body.Contains("first\n").WaitAsync(Patience);
         Assert.False(responding.IsCompleted);
@@ -119,7 +119,7 @@ public sealed class ResponderTests : IDisposable
         var context = Request();
         context.Request.Headers.TE = "trailers";
 
-        await RespondAsync(new StreamingResponder(options, _metrics, new FailureReport(options), _time), options, context, "echo partial; exit 3");
+        await RespondAsync(new StreamingResponder(options, _time), options, context, "echo partial; exit 3");
 
         Assert.Equal(200, context.Response.StatusCode);
         Assert.Equal("8\r\npartial\n\r\n0\r\nX-Function-Status: exit status 3\r\n\r\n", Body(context));
@@ -143,7 +143,10 @@ public sealed class ResponderTests : IDisposable
         return context;
     }
 
-    /// <summary>What the launcher hands a responder: a started <c>sh -c script</c> reading the request body.</summary>
+    /// <summary>
+    /// What the launcher hands a responder: a started <c>sh -c script</c> reading the request body;
+    /// then the endpoint's finisher, which answers what the responder left unanswered.
+    /// </summary>
     private async Task RespondAsync(IFunctionResponder responder, WatchdogOptions options, HttpContext context, string script, RunDeadlines? deadlines = null)
     {
         using var runner = new FunctionRunner(_supervisor, new CommandLine("sh", ["-c", script]), TimeSpan.FromSeconds(1), options.CombineOutput,
@@ -151,7 +154,8 @@ public sealed class ResponderTests : IDisposable
         var started = Stopwatch.GetTimestamp();
         await using var call = new FunctionCall(context, runner.Start(null, null), context.Request.Body, deadlines ?? RunDeadlines.None, started,
             new RequestLog(_log, "call-1", context.Request.Method, "/"));
-        await responder.RespondAsync(call);
+        var end = await responder.RespondAsync(call);
+        await new CallFinisher(options, _metrics, _log, streaming: responder is StreamingResponder).FinishAsync(context, call.Log, end, call.Deadlines.Exec);
     }
 
     private static string Body(HttpContext context) => Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());

@@ -40,7 +40,21 @@ internal sealed class ChunkedBody : WriteOnlyStream
         _writer.Advance(written + CrLf.Length);
         _writer.Write(buffer.Span);
         _writer.Write(CrLf);
-        await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await FlushAsync(_writer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Kestrel answers a flush cancelled while it waits on a slow client by aborting the connection
+    /// and returning normally, and a flush into a connection aborted meanwhile as completed: either
+    /// way the caller must still learn that its bytes did not go out.
+    /// </summary>
+    private static async ValueTask FlushAsync(PipeWriter writer, CancellationToken cancellationToken)
+    {
+        var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (result.IsCanceled || cancellationToken.IsCancellationRequested)
+            throw new OperationCanceledException("The response could not be written before its deadline.", cancellationToken);
+        if (result.IsCompleted)
+            throw new IOException("The connection was closed before the response was written.");
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -53,7 +67,7 @@ internal sealed class ChunkedBody : WriteOnlyStream
         if (trailerName is not null)
             _writer.Write(Encoding.ASCII.GetBytes($"{trailerName}: {trailerValue}\r\n"));
         _writer.Write(CrLf);
-        await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await FlushAsync(_writer, cancellationToken).ConfigureAwait(false);
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _writer.FlushAsync(cancellationToken).AsTask();

@@ -11,11 +11,8 @@ namespace Fwatchdog.Http;
 /// </summary>
 internal static class DebugOutput
 {
-    public static async Task LogSuccessAsync(RequestLog log, SpillBuffer output, int maxLineBytes, double seconds, int status)
-    {
-        await ReplayAsync(output, maxLineBytes, log.Verbatim).ConfigureAwait(false);
-        log.Duration(output.Length, seconds, status);
-    }
+    /// <summary>After a successful call: the output, line by line; the finisher's "Duration" line follows.</summary>
+    public static Task LogOutputAsync(RequestLog log, SpillBuffer output, int maxLineBytes) => ReplayAsync(output, maxLineBytes, log.Verbatim);
 
     public static async Task LogFailureAsync(RequestLog log, string error, SpillBuffer output, int maxLineBytes)
     {

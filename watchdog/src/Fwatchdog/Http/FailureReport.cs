@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace Fwatchdog.Http;
 
 /// <summary>
-/// A call that ended without output to send: one log line in the Go watchdog's words (the cause
+/// For the finishers (<see cref="CallFinisher"/>, mode=http's ForwardFinisher): a call that ended without output to send: one log line in the Go watchdog's words (the cause
 /// and, where the user can act, the fix), then the answer <see cref="OutcomeAnswer"/> chose.
 /// </summary>
 internal sealed class FailureReport(WatchdogOptions options)

@@ -19,8 +19,11 @@ internal sealed record FunctionCall(HttpContext Context, FunctionRun Run, Stream
     }
 }
 
-/// <summary>mode=classic or streaming, chosen once at start-up: drives a prepared call to its answer.</summary>
+/// <summary>
+/// mode=classic or streaming, chosen once at start-up: drives a prepared call to its answer and
+/// says how it ended; <see cref="CallFinisher"/> logs, counts and (if nothing was sent) answers it.
+/// </summary>
 internal interface IFunctionResponder
 {
-    Task RespondAsync(FunctionCall call);
+    Task<CallEnd> RespondAsync(FunctionCall call);
 }

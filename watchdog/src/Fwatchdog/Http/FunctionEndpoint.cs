@@ -9,34 +9,27 @@ using Serilog;
 namespace Fwatchdog.Http;
 
 /// <summary>
-/// Every path but the watchdog's own, in the fork modes: admission only. Refuses what must not fork
-/// (headers, method, capacity, size), gives the call its id, and hands it to the launcher and then to
-/// the responder the composition root chose (classic or streaming).
+/// Every path but the watchdog's own, in the fork modes. The steps of a call, in order: refuse what
+/// must not fork (headers, method, capacity, size), give the call its id, start the function
+/// (<see cref="FunctionLauncher"/>), let the mode's responder deliver its output — each step
+/// returning how the call ended as one <see cref="CallEnd"/>, which <see cref="CallFinisher"/>
+/// alone answers, logs and counts.
 /// </summary>
 internal sealed class FunctionEndpoint(
-    WatchdogOptions options, InflightLimiter limiter, IWatchdogMetrics metrics, ILogger log, FunctionLauncher launcher, IFunctionResponder responder)
+    WatchdogOptions options, InflightLimiter limiter, FunctionLauncher launcher, IFunctionResponder responder, CallFinisher finisher, ILogger log)
     : IFunctionEndpoint
 {
     public async Task HandleAsync(HttpContext context, long started)
     {
         var request = context.Request;
-        if (RequestHeaderRules.FindViolation(request.Headers) is { } violation)
+        if (Refusal(request) is { } refusal)
         {
-            log.Warning("Rejected a malformed request: {reason}", violation);
-            metrics.Record(RunOutcome.BeforeStart(RunEnd.Refused), 0);
-            await PlainText.WriteAsync(context, StatusCodes.Status400BadRequest, $"Bad request: {violation}.\n").ConfigureAwait(false);
-            return;
-        }
-        if (!IsFunctionMethod(request.Method))
-        {
-            log.Warning("Method {method} not allowed for the function; use GET, POST, PUT, PATCH or DELETE.", request.Method);
-            metrics.Record(RunOutcome.BeforeStart(RunEnd.Refused), 0);
-            await PlainText.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, $"Method {request.Method} is not allowed.\n").ConfigureAwait(false);
+            await finisher.FinishAsync(context, null, CallEnd.Refused(refusal)).ConfigureAwait(false);
             return;
         }
         if (!limiter.TryEnter())
         {
-            await limiter.RefuseAsync(context, metrics).ConfigureAwait(false);
+            await finisher.FinishAsync(context, null, CallEnd.Refused(limiter.Refusal())).ConfigureAwait(false);
             return;
         }
         try
@@ -44,7 +37,12 @@ internal sealed class FunctionEndpoint(
             var callId = CallId.From(request);
             context.Response.Headers[CallId.Header] = callId;
             var requestLog = new RequestLog(log, callId, request.Method, request.Path.Value ?? "/");
-            await InvokeAsync(context, started, callId, requestLog).ConfigureAwait(false);
+            if (options.DebugHeaders)
+                LogHeaders(requestLog, request.Headers, "in");
+            var (end, execTimeout) = await InvokeAsync(context, started, callId, requestLog).ConfigureAwait(false);
+            await finisher.FinishAsync(context, requestLog, end, execTimeout).ConfigureAwait(false);
+            if (options.DebugHeaders)
+                LogHeaders(requestLog, context.Response.Headers, "out");
         }
         finally
         {
@@ -52,30 +50,33 @@ internal sealed class FunctionEndpoint(
         }
     }
 
-    private async Task InvokeAsync(HttpContext context, long started, string callId, RequestLog requestLog)
+    /// <summary>Malformed headers (400) or a method the function is not called with (405).</summary>
+    private static Refusal? Refusal(HttpRequest request)
+    {
+        if (RequestHeaderRules.FindViolation(request.Headers) is { } violation)
+            return new Refusal(StatusCodes.Status400BadRequest, $"Bad request: {violation}.\n", $"Rejected a malformed request: {violation}");
+        if (!IsFunctionMethod(request.Method))
+            return new Refusal(StatusCodes.Status405MethodNotAllowed, $"Method {request.Method} is not allowed.\n",
+                $"Method {request.Method} not allowed for the function; use GET, POST, PUT, PATCH or DELETE.");
+        return null;
+    }
+
+    private async Task<(CallEnd End, TimeSpan ExecTimeout)> InvokeAsync(HttpContext context, long started, string callId, RequestLog requestLog)
     {
         var request = context.Request;
         if (options.MaxRequestBytes > 0)
         {
             if (request.ContentLength > options.MaxRequestBytes)
-            {
-                await launcher.FailAsync(context, RunOutcome.BeforeStart(RunEnd.InputTooLarge), requestLog).ConfigureAwait(false);
-                return;
-            }
+                return (CallEnd.BeforeRun(RunOutcome.BeforeStart(RunEnd.InputTooLarge)), TimeSpan.Zero);
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
                 sizeLimit.MaxRequestBodySize = options.MaxRequestBytes;
         }
-        if (options.DebugHeaders)
-            LogHeaders(requestLog, request.Headers, "in");
 
-        var call = await launcher.StartAsync(context, callId, requestLog, started).ConfigureAwait(false);
-        if (call is not null)
-        {
-            await using (call)
-                await responder.RespondAsync(call).ConfigureAwait(false);
-        }
-        if (options.DebugHeaders)
-            LogHeaders(requestLog, context.Response.Headers, "out");
+        var (call, failure) = await launcher.StartAsync(context, callId, requestLog, started).ConfigureAwait(false);
+        if (call is null)
+            return (CallEnd.BeforeRun(failure), TimeSpan.Zero);
+        await using (call)
+            return (await responder.RespondAsync(call).ConfigureAwait(false), call.Deadlines.Exec);
     }
 
     private static bool IsFunctionMethod(string method) =>

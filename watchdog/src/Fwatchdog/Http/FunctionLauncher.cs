@@ -7,20 +7,17 @@ namespace Fwatchdog.Http;
 
 /// <summary>
 /// Turns an admitted request into a started function: its input (body or marshal_request JSON),
-/// its CGI environment, its deadlines — or, when that fails, the failure's answer and count.
+/// its CGI environment, its deadlines — or, when that fails, how the call ended instead.
 /// </summary>
-internal sealed class FunctionLauncher(WatchdogOptions options, FunctionRunner runner, RequestInput input, FailureReport failures, IWatchdogMetrics metrics)
+internal sealed class FunctionLauncher(WatchdogOptions options, FunctionRunner runner, RequestInput input)
 {
-    /// <returns>The prepared call, or null when the request was answered already.</returns>
-    public async Task<FunctionCall?> StartAsync(HttpContext context, string callId, RequestLog log, long started)
+    /// <returns>The prepared call, or the outcome of a call that ended before any process ran.</returns>
+    public async Task<(FunctionCall? Call, RunOutcome Failure)> StartAsync(HttpContext context, string callId, RequestLog log, long started)
     {
         var request = context.Request;
         var (body, failed) = await input.OpenAsync(context).ConfigureAwait(false);
         if (failed is { } failure)
-        {
-            await FailAsync(context, failure, log).ConfigureAwait(false);
-            return null;
-        }
+            return (null, failure);
         var environment = options.CgiHeaders ? CgiEnvironment.Build(request, callId) : null;
         log.Forking();
         if (options.WriteDebug && options.CgiHeaders)
@@ -29,21 +26,13 @@ internal sealed class FunctionLauncher(WatchdogOptions options, FunctionRunner r
         {
             var run = runner.Start(environment, options.CombineOutput ? null : line => log.StandardError(line, options.PrefixLogs));
             var deadlines = new RunDeadlines(RequestTimeout.Effective(options.ExecTimeout, request.Headers), options.ReadTimeout);
-            return new FunctionCall(context, run, body, deadlines, started, log);
+            return (new FunctionCall(context, run, body, deadlines, started, log), default);
         }
         catch (FunctionStartException e)
         {
             if (body is not null)
                 await body.DisposeAsync().ConfigureAwait(false);
-            await FailAsync(context, RunOutcome.StartFailed(e), log).ConfigureAwait(false);
-            return null;
+            return (null, RunOutcome.StartFailed(e));
         }
-    }
-
-    /// <summary>A call that ended before any process ran: counted and answered like a run that ended so.</summary>
-    public Task FailAsync(HttpContext context, in RunOutcome outcome, RequestLog log)
-    {
-        metrics.Record(outcome, 0);
-        return failures.SendAsync(context, outcome, log, 0, TimeSpan.Zero);
     }
 }

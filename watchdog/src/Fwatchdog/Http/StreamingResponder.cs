@@ -13,11 +13,11 @@ namespace Fwatchdog.Http;
 /// left without its last chunk and the connection closed, so the client sees it incomplete.
 /// The whole response must be written within write_timeout.
 /// </summary>
-internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetrics metrics, FailureReport failures, TimeProvider time) : IFunctionResponder
+internal sealed class StreamingResponder(WatchdogOptions options, TimeProvider time) : IFunctionResponder
 {
     private const string StatusTrailer = "X-Function-Status";
 
-    public async Task RespondAsync(FunctionCall call)
+    public async Task<CallEnd> RespondAsync(FunctionCall call)
     {
         var context = call.Context;
         var response = context.Response;
@@ -34,23 +34,18 @@ internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetri
         var outcome = await call.Run.CompleteAsync(call.Input, cgi ?? body, call.Deadlines, context.RequestAborted, writeDeadline.Token)
             .ConfigureAwait(false);
         var seconds = call.ElapsedSeconds;
-        metrics.Record(outcome, seconds);
         var answer = OutcomeAnswer.For(outcome, options.MaxRequestBytes);
         var processEnded = outcome.End is RunEnd.Exited or RunEnd.ExecTimeout;
 
         if (cgi is not null && !response.HasStarted && processEnded)
-        {
-            await AnswerBeforeHeadersAsync(call, cgi, outcome, answer, seconds).ConfigureAwait(false);
-            return;
-        }
+            return await AnswerBeforeHeadersAsync(call, cgi, outcome, answer, seconds).ConfigureAwait(false);
         if (answer.Action == AnswerAction.SendOutput)
         {
-            if (chunked is null || await TryEndAsync(call, chunked, trailers ? StatusTrailer : null, answer.Reason, writeDeadline.Token).ConfigureAwait(false))
-                call.Log.Wrote(outcome.BytesOut, seconds, response.StatusCode);
-            return;
+            if (chunked is not null && await TryEndAsync(call, chunked, trailers ? StatusTrailer : null, answer.Reason, writeDeadline.Token).ConfigureAwait(false) is { } unended)
+                return unended with { Outcome = outcome, Seconds = seconds, BytesSent = outcome.BytesOut };
+            return new CallEnd(outcome, seconds, CallDelivery.Sent, outcome.BytesOut);
         }
 
-        call.Log.Warning("Streaming response ended abnormally after {bytes} Bytes - Duration: {duration:F6}s: {reason}", outcome.BytesOut, seconds, answer.Reason);
         if (trailers && processEnded)
             await TryEndAsync(call, chunked!, StatusTrailer, answer.Reason, writeDeadline.Token).ConfigureAwait(false);
         else if (chunked is not null && processEnded && context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } connection)
@@ -58,27 +53,29 @@ internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetri
             connection.RequestClose();
         else
             context.Abort();
+        return new CallEnd(outcome, seconds, CallDelivery.Cut, outcome.BytesOut);
     }
 
     /// <summary>
     /// The last chunk (and trailer). The client may be gone or the write deadline passed by now:
-    /// that is logged as the call's end and the connection closed, never left to escape the request.
+    /// the connection is then closed and the call's end says why, never left to escape the request.
     /// </summary>
-    private static async Task<bool> TryEndAsync(FunctionCall call, ChunkedBody chunked, string? trailerName, string trailerValue, CancellationToken writeDeadline)
+    /// <returns>Null when the last chunk went out; else how the answer was cut.</returns>
+    private static async Task<CallEnd?> TryEndAsync(FunctionCall call, ChunkedBody chunked, string? trailerName, string trailerValue, CancellationToken writeDeadline)
     {
         try
         {
             await chunked.EndAsync(trailerName, trailerValue, writeDeadline).ConfigureAwait(false);
-            return true;
+            return null;
         }
         catch (Exception e)
         {
             // Kestrel's writer throws more than IOException for a connection aborted under it
             // (ArgumentOutOfRangeException among them); whichever it is, the call ends here.
-            var cause = writeDeadline.IsCancellationRequested ? "write_timeout reached" : e.Message;
-            call.Log.Warning("Streaming response ended abnormally: the last chunk could not be written: {reason}", cause);
             call.Context.Abort();
-            return false;
+            return writeDeadline.IsCancellationRequested
+                ? new CallEnd(default, 0, CallDelivery.Cut, DeliveryEnd: RunEnd.WriteTimeout, DeliveryProblem: "write_timeout reached")
+                : new CallEnd(default, 0, CallDelivery.Cut, DeliveryEnd: RunEnd.ClientGone, DeliveryProblem: e.Message);
         }
     }
 
@@ -101,22 +98,20 @@ internal sealed class StreamingResponder(WatchdogOptions options, IWatchdogMetri
     /// cgi_response=true and the header block never ended, so nothing has been sent yet: the answer
     /// is still a status of its own, as in classic mode, and 502 for a function that exited 0.
     /// </summary>
-    private async Task AnswerBeforeHeadersAsync(FunctionCall call, CgiResponseStream cgi, RunOutcome outcome, OutcomeAnswer answer, double seconds)
+    private static async Task<CallEnd> AnswerBeforeHeadersAsync(FunctionCall call, CgiResponseStream cgi, RunOutcome outcome, OutcomeAnswer answer, double seconds)
     {
         var context = call.Context;
         switch (answer.Action)
         {
             case AnswerAction.SendOutput:
                 await CgiResponse.AnswerInvalidAsync(context, cgi.Complete() ?? "the headers could not be sent").ConfigureAwait(false);
-                break;
+                return new CallEnd(outcome, seconds, CallDelivery.AnsweredOtherwise);
             case AnswerAction.SendTextThenOutput:
                 // The output so far was part of an unfinished header block: only the status is sent.
-                call.Log.Failed(answer.Reason, outcome.BytesOut, seconds, answer.Status);
                 await PlainText.WriteAsync(context, answer.Status, answer.Text!).ConfigureAwait(false);
-                break;
+                return new CallEnd(outcome, seconds, CallDelivery.Sent, outcome.BytesOut);
             default:
-                await failures.SendAsync(context, outcome, call.Log, seconds, call.Deadlines.Exec).ConfigureAwait(false);
-                break;
+                return new CallEnd(outcome, seconds, CallDelivery.Pending);
         }
     }
 

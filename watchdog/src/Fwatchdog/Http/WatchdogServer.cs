@@ -40,6 +40,9 @@ public sealed class WatchdogServer : IAsyncDisposable
         limits.RequestHeadersTimeout = readLimit;
         limits.KeepAliveTimeout = readLimit;
         limits.MinRequestBodyDataRate = null; // read_timeout bounds the body instead (ReadDeadlineStream)
+        // write_timeout bounds writing the response instead, as in Go: Kestrel's 240 B/s minimum cut a
+        // slow client (a phone on a poor link taking a large streamed answer) after five seconds.
+        limits.MinResponseDataRate = null;
         kestrel.ListenAnyIP(options.Port, listen => listen.Protocols = HttpProtocols.Http1);
         kestrel.ListenAnyIP(options.MetricsPort, listen => listen.Protocols = HttpProtocols.Http1);
 

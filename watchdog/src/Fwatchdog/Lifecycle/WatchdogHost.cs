@@ -115,12 +115,11 @@ public static class WatchdogHost
     private static FunctionEndpoint CreateFunctionEndpoint(WatchdogOptions options, FunctionRunner runner, InflightLimiter limiter,
         PrometheusMetrics metrics, ILogger log, bool streaming)
     {
-        var failures = new FailureReport(options);
         IFunctionResponder responder = streaming
-            ? new StreamingResponder(options, metrics, failures, TimeProvider.System)
-            : new ClassicResponder(options, metrics, failures, TimeProvider.System);
-        var launcher = new FunctionLauncher(options, runner, new RequestInput(options), failures, metrics);
-        return new FunctionEndpoint(options, limiter, metrics, log, launcher, responder);
+            ? new StreamingResponder(options, TimeProvider.System)
+            : new ClassicResponder(options, TimeProvider.System);
+        var launcher = new FunctionLauncher(options, runner, new RequestInput(options));
+        return new FunctionEndpoint(options, limiter, launcher, responder, new CallFinisher(options, metrics, log, streaming), log);
     }
 
     private static ForkMode CreateForkMode(WatchdogOptions options, ProcessSupervisor supervisor, FunctionRunner runner, InflightLimiter limiter,

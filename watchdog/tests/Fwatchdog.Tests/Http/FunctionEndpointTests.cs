@@ -20,10 +20,10 @@ public class FunctionEndpointTests
     public FunctionEndpointTests()
     {
         var (options, _) = FakeEnvironment.Read(("max_request_bytes", "1024"), ("max_inflight", "1"));
-        var failures = new FailureReport(options);
+        var log = new LoggerConfiguration().CreateLogger();
         // Admission refuses before the launcher forks, so these tests need no runner (and start no process).
-        var launcher = new FunctionLauncher(options, runner: null!, new RequestInput(options), failures, _metrics);
-        _endpoint = new FunctionEndpoint(options, _limiter, _metrics, new LoggerConfiguration().CreateLogger(), launcher, _responder);
+        var launcher = new FunctionLauncher(options, runner: null!, new RequestInput(options));
+        _endpoint = new FunctionEndpoint(options, _limiter, launcher, _responder, new CallFinisher(options, _metrics, log, streaming: false), log);
     }
 
     [Fact]
@@ -96,10 +96,10 @@ public class FunctionEndpointTests
     {
         public int Calls { get; private set; }
 
-        public Task RespondAsync(FunctionCall call)
+        public Task<CallEnd> RespondAsync(FunctionCall call)
         {
             Calls++;
-            return Task.CompletedTask;
+            return Task.FromResult(new CallEnd(default, 0, CallDelivery.Sent));
         }
     }
 }
