@@ -52,7 +52,7 @@ run() { # label binary mode
   fi
   pid=$!
   started+=("$pid")
-  for _ in $(seq 200); do grep -q "Listening on port" "$work/$label-$mode.log" && break; sleep 0.05; done
+  for _ in $(seq 200); do grep -qs "Listening on port" "$work/$label-$mode.log" && break; sleep 0.05; done
   load "$mode" "$port" 1 >/dev/null
   local before after output requests rate peak
   before=$(cpu_ticks "$pid")
