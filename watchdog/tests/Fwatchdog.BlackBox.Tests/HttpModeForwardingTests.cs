@@ -1,6 +1,8 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Fwatchdog.BlackBox.Tests.Upstream;
+using Fwatchdog.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -35,6 +37,47 @@ public sealed class HttpModeForwardingTests(ITestOutputHelper output) : Watchdog
         Assert.Equal("192.0.2.1, 127.0.0.1", headers.GetProperty("x-forwarded-for")[0].GetString());
         Assert.Equal("http", headers.GetProperty("x-forwarded-proto")[0].GetString());
         Assert.False(headers.TryGetProperty("x-drop", out _), "A header the Connection header names is hop-by-hop");
+    }
+
+    [Fact]
+    public async Task A_utf8_request_header_value_reaches_the_upstream_byte_for_byte()
+    {
+        using var upstream = new UpstreamServer();
+        await using var watchdog = await StartAsync(upstream.Options());
+
+        var request = Encoding.UTF8.GetBytes("GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Name: José\r\nConnection: close\r\n\r\n");
+        var response = await ExchangeLatin1Async(watchdog.Port, request);
+
+        Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
+        var echo = JsonDocument.Parse(response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]).RootElement;
+        // The upstream reads header bytes as Latin-1: "JosÃ©" is exactly the UTF-8 bytes sent.
+        Assert.Equal(Encoding.Latin1.GetString(Encoding.UTF8.GetBytes("José")), echo.GetProperty("headers").GetProperty("x-name")[0].GetString());
+    }
+
+    [Fact]
+    public async Task A_utf8_response_header_value_reaches_the_client_byte_for_byte()
+    {
+        using var upstream = new UpstreamServer();
+        await using var watchdog = await StartAsync(upstream.Options());
+
+        var response = await ExchangeLatin1Async(watchdog.Port, Encoding.ASCII.GetBytes("GET /utf8-header HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+
+        Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
+        Assert.Contains("filename=\"" + Encoding.Latin1.GetString(Encoding.UTF8.GetBytes("café")) + ".txt\"", response, StringComparison.Ordinal);
+    }
+
+    /// <summary>One request on its own connection; the whole response as Latin-1, so every byte is one character.</summary>
+    private static async Task<string> ExchangeLatin1Async(int port, byte[] request)
+    {
+        using var socket = await RawHttp.ConnectAsync(port);
+        using var cts = new CancellationTokenSource(Limits.Quick);
+        await socket.SendAsync(request, System.Net.Sockets.SocketFlags.None, cts.Token);
+        var received = new List<byte>();
+        var buffer = new byte[4096];
+        int n;
+        while ((n = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, cts.Token)) > 0)
+            received.AddRange(buffer.AsSpan(0, n));
+        return Encoding.Latin1.GetString(received.ToArray());
     }
 
     [Fact]

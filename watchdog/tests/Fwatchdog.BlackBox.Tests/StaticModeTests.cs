@@ -47,6 +47,22 @@ public sealed class StaticModeTests(ITestOutputHelper output) : WatchdogTest(out
         Assert.Equal("bytes", json.Headers.AcceptRanges.Single());
     }
 
+    [Theory]
+    [InlineData("//docs")]
+    [InlineData("///docs?x=1")]
+    public async Task A_directory_redirect_never_leaves_the_host(string target)
+    {
+        await using var watchdog = await StartStaticAsync();
+
+        var response = await RawHttp.ExchangeAsync(watchdog.Port,
+            System.Text.Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"), Limits.Quick);
+
+        Assert.StartsWith("HTTP/1.1 301", response, StringComparison.Ordinal);
+        // "//docs/" is scheme-relative: a browser follows it to the host "docs" (an open redirect).
+        var location = response.Split("\r\n").Single(line => line.StartsWith("Location: ", StringComparison.OrdinalIgnoreCase))["Location: ".Length..];
+        Assert.StartsWith("/docs/", location, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_range_gets_206_and_a_range_past_the_end_416()
     {

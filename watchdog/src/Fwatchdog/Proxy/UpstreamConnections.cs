@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
+using Fwatchdog.Http;
 
 namespace Fwatchdog.Proxy;
 
@@ -29,6 +31,12 @@ internal static class UpstreamConnections
             MaxResponseHeadersLength = 1024, // KiB, as the requests we accept
             ActivityHeadersPropagator = null, // forward the client's trace headers, add none
             ConnectCallback = (_, cancellationToken) => ConnectAsync(endpoint, cancellationToken),
+            // Header bytes pass through as Go passes them: the client's values were decoded by Kestrel
+            // as UTF-8 when valid (HeaderEncoding), so UTF-8 sends valid ones on byte for byte (the
+            // default, ASCII only, refused "José" and answered 502); the upstream's values are read the
+            // same way and written back as UTF-8 (the default, Latin-1, double-encoded "café").
+            RequestHeaderEncodingSelector = static (_, _) => Encoding.UTF8,
+            ResponseHeaderEncodingSelector = static (_, _) => HeaderEncoding.Values,
         }, disposeHandler: true);
 
     /// <summary>The upstream's address: IP literals and localhost need no name lookup.</summary>

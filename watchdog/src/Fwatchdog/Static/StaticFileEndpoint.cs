@@ -37,7 +37,7 @@ public sealed class StaticFileEndpoint : IFunctionEndpoint
         {
             case StaticTargetKind.DirectoryWithoutSlash:
                 response.StatusCode = StatusCodes.Status301MovedPermanently;
-                response.Headers.Location = request.PathBase.Add(request.Path).ToUriComponent() + "/" + request.QueryString.ToUriComponent();
+                response.Headers.Location = DirectoryLocation(request);
                 return;
             case StaticTargetKind.NotFound:
                 await PlainText.WriteAsync(context, StatusCodes.Status404NotFound, "404 page not found\n", internalSource: null).ConfigureAwait(false);
@@ -84,6 +84,16 @@ public sealed class StaticFileEndpoint : IFunctionEndpoint
         if (ifNoneMatch is { Count: > 0 })
             return ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: false));
         return request.IfModifiedSince is { } since && lastModified <= since;
+    }
+
+    /// <summary>
+    /// The directory's path with its slash. Leading slashes collapse to one, as Go's cleaned paths do:
+    /// "//assets/" would be scheme-relative, and a browser would follow it to the host "assets".
+    /// </summary>
+    private static string DirectoryLocation(HttpRequest request)
+    {
+        var path = request.PathBase.Add(request.Path).ToUriComponent();
+        return "/" + path.TrimStart('/', '\\') + "/" + request.QueryString.ToUriComponent();
     }
 
     private static DateTimeOffset TruncateToSeconds(DateTime utc) =>

@@ -202,6 +202,9 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             sys.stdout.flush()
             os._exit(int(self.query("code", "0")))
+        if path == "/utf8-header":
+            # http.server writes header text as Latin-1: these characters are the UTF-8 bytes of "café".
+            return self.answer(200, b"file\n", extra=[("Content-Disposition", 'attachment; filename="caf\xc3\xa9.txt"')])
         if path == "/env":
             return self.answer(200, "".join("%s=%s\n" % item for item in sorted(os.environ.items())).encode())
         if path == "/ready":
