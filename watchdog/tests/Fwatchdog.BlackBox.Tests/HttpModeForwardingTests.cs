@@ -66,6 +66,20 @@ public sealed class HttpModeForwardingTests(ITestOutputHelper output) : Watchdog
         Assert.Contains("filename=\"" + Encoding.Latin1.GetString(Encoding.UTF8.GetBytes("café")) + ".txt\"", response, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_control_character_in_an_upstream_header_is_a_502_naming_the_header()
+    {
+        using var upstream = new UpstreamServer();
+        await using var watchdog = await StartAsync(upstream.Options());
+
+        using var response = await watchdog.Client.GetAsync("/control-header", Limits.Quick);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("control character in its X-Bad header", await response.BodyAsync(), StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains("X-Bad"));
+        await watchdog.Output.WaitForLineAsync("control character in its X-Bad header", Limits.Quick);
+    }
+
     /// <summary>One request on its own connection; the whole response as Latin-1, so every byte is one character.</summary>
     private static async Task<string> ExchangeLatin1Async(int port, byte[] request)
     {

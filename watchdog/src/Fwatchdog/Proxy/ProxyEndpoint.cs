@@ -167,6 +167,9 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
     {
         var context = call.Context;
         var response = context.Response;
+        if (HeaderWithControlCharacter(upstream) is { } invalid)
+            return new ForwardOutcome(ForwardEnd.UpstreamFailed,
+                new InvalidDataException($"the function's server sent a control character in its {invalid} header"));
         response.StatusCode = (int)upstream.StatusCode;
         CopyHeaders(upstream.Headers, response.Headers);
         CopyHeaders(upstream.Content.Headers, response.Headers);
@@ -252,6 +255,26 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
         if (UpstreamFailure.BadRequest(error) is { } bad && RequestBodyInput.Rejection(bad) is { } rejected && !context.Response.HasStarted)
             return new ForwardOutcome(ForwardEnd.RequestRejected, rejected, rejected.End);
         return new ForwardOutcome(ForwardEnd.UpstreamFailed, error);
+    }
+
+    /// <summary>
+    /// Kestrel refuses to send a header value with a control character, and would turn the answer
+    /// into an empty 500 after the fact; it is the upstream's fault, named before anything is sent.
+    /// </summary>
+    private static string? HeaderWithControlCharacter(HttpResponseMessage upstream)
+    {
+        foreach (var headers in (ReadOnlySpan<System.Net.Http.Headers.HttpHeaders>)[upstream.Headers, upstream.Content.Headers])
+        {
+            foreach (var (name, values) in headers.NonValidated)
+            {
+                foreach (var value in values)
+                {
+                    if (RequestHeaderRules.HasControlCharacters(value))
+                        return name;
+                }
+            }
+        }
+        return null;
     }
 
     private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to)

@@ -205,6 +205,8 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/utf8-header":
             # http.server writes header text as Latin-1: these characters are the UTF-8 bytes of "café".
             return self.answer(200, b"file\n", extra=[("Content-Disposition", 'attachment; filename="caf\xc3\xa9.txt"')])
+        if path == "/control-header":
+            return self.answer(200, b"body\n", extra=[("X-Bad", "a\x01b")])
         if path == "/env":
             return self.answer(200, "".join("%s=%s\n" % item for item in sorted(os.environ.items())).encode())
         if path == "/ready":
