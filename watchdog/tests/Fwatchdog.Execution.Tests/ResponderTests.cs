@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
+using Fwatchdog.Calls;
 using Fwatchdog.Configuration;
 using Fwatchdog.Http;
 using Fwatchdog.Telemetry;
@@ -155,7 +156,7 @@ public sealed class ResponderTests : IDisposable
         await using var call = new FunctionCall(context, runner.Start(null, null), context.Request.Body, deadlines ?? RunDeadlines.None, started,
             new RequestLog(_log, "call-1", context.Request.Method, "/"));
         var end = await responder.RespondAsync(call);
-        await new CallFinisher(options, _metrics, _log, streaming: responder is StreamingResponder).FinishAsync(context, call.Log, end, call.Deadlines.Exec);
+        await new CallFinisher(options, _metrics, _log).FinishAsync(context, started, CallOutcome.Forked(end, call.Log, call.Deadlines.Exec));
     }
 
     private static string Body(HttpContext context) => Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Fwatchdog.Calls;
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
 using Fwatchdog.Telemetry;
@@ -14,7 +15,7 @@ namespace Fwatchdog.Http;
 /// </summary>
 internal sealed class ClassicResponder(WatchdogOptions options, TimeProvider time) : IFunctionResponder
 {
-    public async Task<CallEnd> RespondAsync(FunctionCall call)
+    public async Task<ForkOutcome> RespondAsync(FunctionCall call)
     {
         var context = call.Context;
         var response = context.Response;
@@ -29,8 +30,7 @@ internal sealed class ClassicResponder(WatchdogOptions options, TimeProvider tim
                 var cgi = options.CgiResponse ? await CgiResponse.ReadAsync(output, call.Log, context.RequestAborted).ConfigureAwait(false) : default;
                 if (cgi.Fault is not null)
                 {
-                    await CgiResponse.AnswerInvalidAsync(context, cgi.Fault).ConfigureAwait(false);
-                    return new CallEnd(outcome, seconds, CallDelivery.AnsweredOtherwise);
+                    return new ForkOutcome(outcome, seconds, CallDelivery.InvalidCgiResponse, DeliveryProblem: cgi.Fault);
                 }
                 ResponseHeaders.SetContentType(context, options);
                 response.Headers["X-Duration-Seconds"] = seconds.ToString("F6", CultureInfo.InvariantCulture);
@@ -38,10 +38,10 @@ internal sealed class ClassicResponder(WatchdogOptions options, TimeProvider tim
                 cgi.Headers?.ApplyTo(response);
                 response.ContentLength = output.Length - cgi.BlockLength;
                 if (await WriteAsync(context, output, prefix: null, skip: cgi.BlockLength).ConfigureAwait(false) is { } cut)
-                    return cut with { Outcome = outcome, Seconds = seconds };
+                    return cut with { Run = outcome, Seconds = seconds };
                 if (options.WriteDebug)
                     await DebugOutput.LogOutputAsync(call.Log, output, options.LogBufferSize).ConfigureAwait(false);
-                return new CallEnd(outcome, seconds, CallDelivery.Sent, output.Length);
+                return new ForkOutcome(outcome, seconds, CallDelivery.Sent, output.Length);
 
             case AnswerAction.SendTextThenOutput:
                 var status = Encoding.UTF8.GetBytes(answer.Text!);
@@ -51,16 +51,16 @@ internal sealed class ClassicResponder(WatchdogOptions options, TimeProvider tim
                 response.ContentType = PlainText.ContentType;
                 response.ContentLength = status.Length + output.Length;
                 if (await WriteAsync(context, output, status).ConfigureAwait(false) is { } failed)
-                    return failed with { Outcome = outcome, Seconds = seconds };
-                return new CallEnd(outcome, seconds, CallDelivery.Sent, output.Length);
+                    return failed with { Run = outcome, Seconds = seconds };
+                return new ForkOutcome(outcome, seconds, CallDelivery.Sent, output.Length);
 
             default:
-                return new CallEnd(outcome, seconds, CallDelivery.Pending);
+                return new ForkOutcome(outcome, seconds, CallDelivery.Pending);
         }
     }
 
     /// <returns>Null when the answer was written whole; else how it was cut (the connection is gone).</returns>
-    private async Task<CallEnd?> WriteAsync(HttpContext context, SpillBuffer output, byte[]? prefix, long skip = 0)
+    private async Task<ForkOutcome?> WriteAsync(HttpContext context, SpillBuffer output, byte[]? prefix, long skip = 0)
     {
         using var writeTimeout = new CancellationTokenSource(GoDuration.NoneIfZero(options.WriteTimeout), time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, writeTimeout.Token);
@@ -73,11 +73,11 @@ internal sealed class ClassicResponder(WatchdogOptions options, TimeProvider tim
         }
         catch (OperationCanceledException) when (writeTimeout.IsCancellationRequested)
         {
-            return new CallEnd(default, 0, CallDelivery.Cut, DeliveryEnd: RunEnd.WriteTimeout);
+            return new ForkOutcome(default, 0, CallDelivery.Cut, DeliveryEnd: RunEnd.WriteTimeout);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
-            return new CallEnd(default, 0, CallDelivery.Cut, DeliveryEnd: RunEnd.ClientGone, DeliveryProblem: e.Message);
+            return new ForkOutcome(default, 0, CallDelivery.Cut, DeliveryEnd: RunEnd.ClientGone, DeliveryProblem: e.Message);
         }
     }
 }

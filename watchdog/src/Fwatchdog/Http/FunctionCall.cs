@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Fwatchdog.Calls;
 using Fwatchdog.Execution;
 using Fwatchdog.Telemetry;
 using Microsoft.AspNetCore.Http;
@@ -25,5 +26,5 @@ internal sealed record FunctionCall(HttpContext Context, FunctionRun Run, Stream
 /// </summary>
 internal interface IFunctionResponder
 {
-    Task<CallEnd> RespondAsync(FunctionCall call);
+    Task<ForkOutcome> RespondAsync(FunctionCall call);
 }

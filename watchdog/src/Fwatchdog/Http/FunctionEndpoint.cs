@@ -1,3 +1,4 @@
+using Fwatchdog.Calls;
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
 using Fwatchdog.Lifecycle;
@@ -12,37 +13,29 @@ namespace Fwatchdog.Http;
 /// Every path but the watchdog's own, in the fork modes. The steps of a call, in order: refuse what
 /// must not fork (headers, method, capacity, size), give the call its id, start the function
 /// (<see cref="FunctionLauncher"/>), let the mode's responder deliver its output — each step
-/// returning how the call ended as one <see cref="CallEnd"/>, which <see cref="CallFinisher"/>
+/// returning how the call ended as one <see cref="CallOutcome"/>, which <see cref="CallFinisher"/>
 /// alone answers, logs and counts.
 /// </summary>
 internal sealed class FunctionEndpoint(
-    WatchdogOptions options, InflightLimiter limiter, FunctionLauncher launcher, IFunctionResponder responder, CallFinisher finisher, ILogger log)
+    WatchdogOptions options, InflightLimiter limiter, FunctionLauncher launcher, IFunctionResponder responder, ILogger log)
     : IFunctionEndpoint
 {
-    public async Task HandleAsync(HttpContext context, long started)
+    public async ValueTask<CallOutcome> HandleAsync(HttpContext context, long started)
     {
         var request = context.Request;
         if (Refusal(request) is { } refusal)
-        {
-            await finisher.FinishAsync(context, null, CallEnd.Refused(refusal)).ConfigureAwait(false);
-            return;
-        }
+            return CallOutcome.Refused(refusal);
         if (!limiter.TryEnter())
-        {
-            await finisher.FinishAsync(context, null, CallEnd.Refused(limiter.Refusal())).ConfigureAwait(false);
-            return;
-        }
+            return CallOutcome.Refused(limiter.Refusal());
         try
         {
             var callId = CallId.From(request);
             context.Response.Headers[CallId.Header] = callId;
             var requestLog = new RequestLog(log, callId, request.Method, request.Path.Value ?? "/");
             if (options.DebugHeaders)
-                LogHeaders(requestLog, request.Headers, "in");
+                LogHeaders(requestLog, request.Headers);
             var (end, execTimeout) = await InvokeAsync(context, started, callId, requestLog).ConfigureAwait(false);
-            await finisher.FinishAsync(context, requestLog, end, execTimeout).ConfigureAwait(false);
-            if (options.DebugHeaders)
-                LogHeaders(requestLog, context.Response.Headers, "out");
+            return CallOutcome.Forked(end, requestLog, execTimeout);
         }
         finally
         {
@@ -54,27 +47,27 @@ internal sealed class FunctionEndpoint(
     private static Refusal? Refusal(HttpRequest request)
     {
         if (RequestHeaderRules.FindViolation(request.Headers) is { } violation)
-            return new Refusal(StatusCodes.Status400BadRequest, $"Bad request: {violation}.\n", $"Rejected a malformed request: {violation}");
+            return new Refusal(RefusalKind.Request, StatusCodes.Status400BadRequest, $"Bad request: {violation}.\n", $"Rejected a malformed request: {violation}");
         if (!IsFunctionMethod(request.Method))
-            return new Refusal(StatusCodes.Status405MethodNotAllowed, $"Method {request.Method} is not allowed.\n",
+            return new Refusal(RefusalKind.Request, StatusCodes.Status405MethodNotAllowed, $"Method {request.Method} is not allowed.\n",
                 $"Method {request.Method} not allowed for the function; use GET, POST, PUT, PATCH or DELETE.");
         return null;
     }
 
-    private async Task<(CallEnd End, TimeSpan ExecTimeout)> InvokeAsync(HttpContext context, long started, string callId, RequestLog requestLog)
+    private async Task<(ForkOutcome End, TimeSpan ExecTimeout)> InvokeAsync(HttpContext context, long started, string callId, RequestLog requestLog)
     {
         var request = context.Request;
         if (options.MaxRequestBytes > 0)
         {
             if (request.ContentLength > options.MaxRequestBytes)
-                return (CallEnd.BeforeRun(RunOutcome.BeforeStart(RunEnd.InputTooLarge)), TimeSpan.Zero);
+                return (ForkOutcome.BeforeRun(RunOutcome.BeforeStart(RunEnd.InputTooLarge)), TimeSpan.Zero);
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
                 sizeLimit.MaxRequestBodySize = options.MaxRequestBytes;
         }
 
         var (call, failure) = await launcher.StartAsync(context, callId, requestLog, started).ConfigureAwait(false);
         if (call is null)
-            return (CallEnd.BeforeRun(failure), TimeSpan.Zero);
+            return (ForkOutcome.BeforeRun(failure), TimeSpan.Zero);
         await using (call)
             return (await responder.RespondAsync(call).ConfigureAwait(false), call.Deadlines.Exec);
     }
@@ -83,9 +76,9 @@ internal sealed class FunctionEndpoint(
         HttpMethods.IsPost(method) || HttpMethods.IsGet(method) || HttpMethods.IsPut(method) ||
         HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
 
-    private static void LogHeaders(RequestLog log, IHeaderDictionary headers, string direction)
+    private static void LogHeaders(RequestLog log, IHeaderDictionary headers)
     {
         foreach (var (name, values) in headers)
-            log.Header(direction, name, values.ToString());
+            log.Header("in", name, values.ToString());
     }
 }

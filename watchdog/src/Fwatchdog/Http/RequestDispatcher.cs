@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Fwatchdog.Calls;
 using Fwatchdog.Telemetry;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Abstractions;
@@ -11,14 +12,16 @@ namespace Fwatchdog.Http;
 /// <summary>
 /// The whole HTTP surface as one Kestrel application — no routing middleware, no DI container.
 /// Requests on metrics_port get /metrics; on port, /_/health and /_/ready are ours and every
-/// other path is the function. Only function requests are counted in http_requests_total and
+/// other path is the function: its endpoint returns how the call ended, and the
+/// <see cref="CallFinisher"/> ends it. Only function requests are counted in http_requests_total and
 /// http_request_duration_seconds, as the Go watchdogs instrument only their function handler.
 /// HttpContext objects are reused per connection, as ASP.NET's own hosting layer does, so a
 /// keep-alive connection allocates one context, not one per request.
 /// </summary>
-public sealed class RequestDispatcher(
+internal sealed class RequestDispatcher(
     int metricsPort,
     IFunctionEndpoint function,
+    CallFinisher finisher,
     HealthEndpoints health,
     MetricsEndpoint scrape,
     IWatchdogMetrics metrics,
@@ -62,7 +65,8 @@ public sealed class RequestDispatcher(
                 metrics.RequestStarted();
                 try
                 {
-                    await function.HandleAsync(context, started).ConfigureAwait(false);
+                    var outcome = await function.HandleAsync(context, started).ConfigureAwait(false);
+                    await finisher.FinishAsync(context, started, outcome).ConfigureAwait(false);
                 }
                 finally
                 {

@@ -1,3 +1,4 @@
+using Fwatchdog.Calls;
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
 using Fwatchdog.Telemetry;
@@ -17,7 +18,7 @@ internal sealed class StreamingResponder(WatchdogOptions options, TimeProvider t
 {
     private const string StatusTrailer = "X-Function-Status";
 
-    public async Task<CallEnd> RespondAsync(FunctionCall call)
+    public async Task<ForkOutcome> RespondAsync(FunctionCall call)
     {
         var context = call.Context;
         var response = context.Response;
@@ -38,12 +39,12 @@ internal sealed class StreamingResponder(WatchdogOptions options, TimeProvider t
         var processEnded = outcome.End is RunEnd.Exited or RunEnd.ExecTimeout;
 
         if (cgi is not null && !response.HasStarted && processEnded)
-            return await AnswerBeforeHeadersAsync(call, cgi, outcome, answer, seconds).ConfigureAwait(false);
+            return EndedBeforeHeaders(cgi, outcome, answer, seconds);
         if (answer.Action == AnswerAction.SendOutput)
         {
             if (chunked is not null && await TryEndAsync(call, chunked, trailers ? StatusTrailer : null, answer.Reason, writeDeadline.Token).ConfigureAwait(false) is { } unended)
-                return unended with { Outcome = outcome, Seconds = seconds, BytesSent = outcome.BytesOut };
-            return new CallEnd(outcome, seconds, CallDelivery.Sent, outcome.BytesOut);
+                return unended with { Run = outcome, Seconds = seconds, BytesSent = outcome.BytesOut };
+            return new ForkOutcome(outcome, seconds, CallDelivery.Sent, outcome.BytesOut, Streamed: true);
         }
 
         if (trailers && processEnded)
@@ -53,7 +54,7 @@ internal sealed class StreamingResponder(WatchdogOptions options, TimeProvider t
             connection.RequestClose();
         else
             context.Abort();
-        return new CallEnd(outcome, seconds, CallDelivery.Cut, outcome.BytesOut);
+        return new ForkOutcome(outcome, seconds, CallDelivery.Cut, outcome.BytesOut, Streamed: true);
     }
 
     /// <summary>
@@ -61,7 +62,7 @@ internal sealed class StreamingResponder(WatchdogOptions options, TimeProvider t
     /// the connection is then closed and the call's end says why, never left to escape the request.
     /// </summary>
     /// <returns>Null when the last chunk went out; else how the answer was cut.</returns>
-    private static async Task<CallEnd?> TryEndAsync(FunctionCall call, ChunkedBody chunked, string? trailerName, string trailerValue, CancellationToken writeDeadline)
+    private static async Task<ForkOutcome?> TryEndAsync(FunctionCall call, ChunkedBody chunked, string? trailerName, string trailerValue, CancellationToken writeDeadline)
     {
         try
         {
@@ -74,8 +75,8 @@ internal sealed class StreamingResponder(WatchdogOptions options, TimeProvider t
             // (ArgumentOutOfRangeException among them); whichever it is, the call ends here.
             call.Context.Abort();
             return writeDeadline.IsCancellationRequested
-                ? new CallEnd(default, 0, CallDelivery.Cut, DeliveryEnd: RunEnd.WriteTimeout, DeliveryProblem: "write_timeout reached")
-                : new CallEnd(default, 0, CallDelivery.Cut, DeliveryEnd: RunEnd.ClientGone, DeliveryProblem: e.Message);
+                ? new ForkOutcome(default, 0, CallDelivery.Cut, DeliveryEnd: RunEnd.WriteTimeout, DeliveryProblem: "write_timeout reached", Streamed: true)
+                : new ForkOutcome(default, 0, CallDelivery.Cut, DeliveryEnd: RunEnd.ClientGone, DeliveryProblem: e.Message, Streamed: true);
         }
     }
 
@@ -96,22 +97,20 @@ internal sealed class StreamingResponder(WatchdogOptions options, TimeProvider t
 
     /// <summary>
     /// cgi_response=true and the header block never ended, so nothing has been sent yet: the answer
-    /// is still a status of its own, as in classic mode, and 502 for a function that exited 0.
+    /// is still a status of its own, as in classic mode, and 502 for a function that exited 0;
+    /// the finisher sends it.
     /// </summary>
-    private static async Task<CallEnd> AnswerBeforeHeadersAsync(FunctionCall call, CgiResponseStream cgi, RunOutcome outcome, OutcomeAnswer answer, double seconds)
+    private static ForkOutcome EndedBeforeHeaders(CgiResponseStream cgi, in RunOutcome outcome, in OutcomeAnswer answer, double seconds)
     {
-        var context = call.Context;
         switch (answer.Action)
         {
             case AnswerAction.SendOutput:
-                await CgiResponse.AnswerInvalidAsync(context, cgi.Complete() ?? "the headers could not be sent").ConfigureAwait(false);
-                return new CallEnd(outcome, seconds, CallDelivery.AnsweredOtherwise);
+                return new ForkOutcome(outcome, seconds, CallDelivery.InvalidCgiResponse, DeliveryProblem: cgi.Complete() ?? "the headers could not be sent", Streamed: true);
             case AnswerAction.SendTextThenOutput:
                 // The output so far was part of an unfinished header block: only the status is sent.
-                await PlainText.WriteAsync(context, answer.Status, answer.Text!).ConfigureAwait(false);
-                return new CallEnd(outcome, seconds, CallDelivery.Sent, outcome.BytesOut);
+                return new ForkOutcome(outcome, seconds, CallDelivery.StatusOnly, outcome.BytesOut, Streamed: true);
             default:
-                return new CallEnd(outcome, seconds, CallDelivery.Pending);
+                return new ForkOutcome(outcome, seconds, CallDelivery.Pending, Streamed: true);
         }
     }
 

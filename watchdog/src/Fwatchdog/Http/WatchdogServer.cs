@@ -11,7 +11,7 @@ namespace Fwatchdog.Http;
 /// on all interfaces like Go's ":8080", with the Go watchdog's limits — no body size cap (unless
 /// max_request_bytes), 1 MiB of request headers, read_timeout for idle connections and headers.
 /// </summary>
-public sealed class WatchdogServer : IAsyncDisposable
+internal sealed class WatchdogServer : IAsyncDisposable
 {
     private const int MaxHeaderBytes = 1 << 20;
 

@@ -8,7 +8,7 @@ namespace Fwatchdog.Lifecycle;
 /// mode=classic, streaming and serializing: every request forks the function, so there is nothing
 /// to start or wait for, and stopping means killing whatever the drain left running.
 /// </summary>
-public sealed class ForkMode(ProcessSupervisor supervisor, IFunctionEndpoint endpoint, IReadinessCheck? readinessCheck, ILogger log) : IWatchdogMode
+internal sealed class ForkMode(ProcessSupervisor supervisor, IFunctionEndpoint endpoint, IReadinessCheck? readinessCheck, ILogger log) : IWatchdogMode
 {
     public IFunctionEndpoint Endpoint => endpoint;
     public IReadinessCheck? ReadinessCheck => readinessCheck;

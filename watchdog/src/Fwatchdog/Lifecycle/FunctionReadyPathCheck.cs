@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Fwatchdog.Calls;
 using Fwatchdog.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -13,14 +14,16 @@ namespace Fwatchdog.Lifecycle;
 /// ready there). The function decides what "ready" means (a warm cache, a reachable
 /// database). Like the of-watchdog, it goes to the mode's own endpoint, never through jwt_auth.
 /// </summary>
-public sealed class FunctionReadyPathCheck(IFunctionEndpoint function, string readyPath) : IReadinessCheck
+internal sealed class FunctionReadyPathCheck(IFunctionEndpoint function, CallFinisher finisher, string readyPath) : IReadinessCheck
 {
-    public Task RespondAsync(HttpContext context)
+    public async Task RespondAsync(HttpContext context)
     {
         var request = context.Request;
         request.Method = HttpMethods.Get;
         request.Path = readyPath;
         request.QueryString = QueryString.Empty;
-        return function.HandleAsync(context, Stopwatch.GetTimestamp());
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await function.HandleAsync(context, started).ConfigureAwait(false);
+        await finisher.FinishAsync(context, started, outcome).ConfigureAwait(false);
     }
 }

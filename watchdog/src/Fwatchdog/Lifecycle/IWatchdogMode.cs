@@ -8,7 +8,7 @@ namespace Fwatchdog.Lifecycle;
 /// <see cref="WatchdogHost"/> builds exactly one at start-up and drives it through start,
 /// readiness, failure and stop; requests only ever see its <see cref="Endpoint"/>.
 /// </summary>
-public interface IWatchdogMode : IAsyncDisposable
+internal interface IWatchdogMode : IAsyncDisposable
 {
     /// <summary><see cref="Failed"/> of the modes that cannot fail once started.</summary>
     protected static readonly Task NeverFails = new TaskCompletionSource().Task;

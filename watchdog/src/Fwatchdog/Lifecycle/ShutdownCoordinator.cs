@@ -12,7 +12,7 @@ namespace Fwatchdog.Lifecycle;
 /// SIGHUP (terminal closed) and SIGQUIT do the same: the Go watchdog dies on them at once, which
 /// drops in-flight calls and orphans their functions. Further signals during the drain change nothing.
 /// </summary>
-public sealed class ShutdownCoordinator : IDisposable
+internal sealed class ShutdownCoordinator : IDisposable
 {
     private readonly WatchdogOptions _options;
     private readonly HealthState _health;

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Fwatchdog.Authentication;
+using Fwatchdog.Calls;
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
 using Fwatchdog.Http;
@@ -40,13 +41,15 @@ public static class WatchdogHost
                 options.LogBufferSize, startFailures, TimeProvider.System, withheldFromFunction);
         if (!supervisor.IsSubreaper)
             log.Warning("Could not become a child subreaper; orphaned grandchildren of functions will be reaped by init instead.");
-        await using var mode = CreateMode(options, supervisor, runner, limiter, metrics, log);
+        var finisher = new CallFinisher(options, metrics, log);
+        await using var mode = CreateMode(options, supervisor, runner, limiter, finisher, log);
         using var keySource = options.JwtAuth is { } jwt ? new OpenIdKeySource(jwt.DiscoveryUrl) : null;
         await using var keys = keySource is null ? null : new SigningKeyStore(keySource, TimeProvider.System, log, options.JwtAuth!.Debug);
 
         var dispatcher = new RequestDispatcher(
             options.MetricsPort,
-            Authenticated(mode.Endpoint, options, keys, metrics, log),
+            Authenticated(mode.Endpoint, options, keys, log),
+            finisher,
             new HealthEndpoints(health, limiter, mode.ReadinessCheck),
             new MetricsEndpoint(metrics),
             metrics,
@@ -92,9 +95,9 @@ public static class WatchdogHost
     }
 
     /// <summary>jwt_auth puts its door in front of whatever endpoint the mode serves calls with.</summary>
-    private static IFunctionEndpoint Authenticated(IFunctionEndpoint endpoint, WatchdogOptions options, SigningKeyStore? keys, IWatchdogMetrics metrics, ILogger log) =>
+    private static IFunctionEndpoint Authenticated(IFunctionEndpoint endpoint, WatchdogOptions options, SigningKeyStore? keys, ILogger log) =>
         options.JwtAuth is { } jwt && keys is not null
-            ? new AuthenticatingEndpoint(endpoint, new FunctionAuthenticator(keys, jwt.Function, TimeProvider.System), metrics, log, jwt.Debug)
+            ? new AuthenticatingEndpoint(endpoint, new FunctionAuthenticator(keys, jwt.Function, TimeProvider.System), log, jwt.Debug)
             : endpoint;
 
     private static async Task<bool> BothReadyAsync(Task<bool> mode, Task<bool>? keys) =>
@@ -102,33 +105,32 @@ public static class WatchdogHost
 
     /// <summary>The one place the mode is chosen; nothing after start-up asks again.</summary>
     private static IWatchdogMode CreateMode(WatchdogOptions options, ProcessSupervisor supervisor, FunctionRunner? runner, InflightLimiter limiter,
-        PrometheusMetrics metrics, ILogger log) =>
+        CallFinisher finisher, ILogger log) =>
         options.Mode switch
         {
             ExecutionMode.Static => new StaticMode(options, log),
-            ExecutionMode.Http => new ProxyMode(options, runner!, limiter, metrics, log),
-            _ => CreateForkMode(options, supervisor, runner!, limiter, metrics, log),
+            ExecutionMode.Http => new ProxyMode(options, runner!, limiter, log),
+            _ => CreateForkMode(options, supervisor, runner!, limiter, finisher, log),
         };
 
     /// <summary>The fork modes' parts, each built once; the responder is chosen here and nowhere else.</summary>
     /// <param name="streaming">mode=streaming's responder; ready_path's check always answers as classic mode does, so its status is the exit status.</param>
-    private static FunctionEndpoint CreateFunctionEndpoint(WatchdogOptions options, FunctionRunner runner, InflightLimiter limiter,
-        PrometheusMetrics metrics, ILogger log, bool streaming)
+    private static FunctionEndpoint CreateFunctionEndpoint(WatchdogOptions options, FunctionRunner runner, InflightLimiter limiter, ILogger log, bool streaming)
     {
         IFunctionResponder responder = streaming
             ? new StreamingResponder(options, TimeProvider.System)
             : new ClassicResponder(options, TimeProvider.System);
         var launcher = new FunctionLauncher(options, runner, new RequestInput(options));
-        return new FunctionEndpoint(options, limiter, launcher, responder, new CallFinisher(options, metrics, log, streaming), log);
+        return new FunctionEndpoint(options, limiter, launcher, responder, log);
     }
 
     private static ForkMode CreateForkMode(WatchdogOptions options, ProcessSupervisor supervisor, FunctionRunner runner, InflightLimiter limiter,
-        PrometheusMetrics metrics, ILogger log)
+        CallFinisher finisher, ILogger log)
     {
         var streaming = options.Mode == ExecutionMode.Streaming;
-        var endpoint = CreateFunctionEndpoint(options, runner, limiter, metrics, log, streaming);
-        var readyEndpoint = options.ReadyPath is null ? null : streaming ? CreateFunctionEndpoint(options, runner, limiter, metrics, log, streaming: false) : endpoint;
-        return new ForkMode(supervisor, endpoint, readyEndpoint is null ? null : new FunctionReadyPathCheck(readyEndpoint, options.ReadyPath!), log);
+        var endpoint = CreateFunctionEndpoint(options, runner, limiter, log, streaming);
+        var readyEndpoint = options.ReadyPath is null ? null : streaming ? CreateFunctionEndpoint(options, runner, limiter, log, streaming: false) : endpoint;
+        return new ForkMode(supervisor, endpoint, readyEndpoint is null ? null : new FunctionReadyPathCheck(readyEndpoint, finisher, options.ReadyPath!), log);
     }
 
     private static async Task StopWhenFailedAsync(IWatchdogMode mode, ShutdownCoordinator shutdown)

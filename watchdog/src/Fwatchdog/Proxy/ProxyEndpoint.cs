@@ -1,5 +1,6 @@
 using System.Net;
 using System.Globalization;
+using Fwatchdog.Calls;
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
 using Fwatchdog.Http;
@@ -18,10 +19,10 @@ namespace Fwatchdog.Proxy;
 /// (or X-Timeout), hold a request that came before the server is up, open the body (streamed, or
 /// read whole with http_buffer_req_body) under read_timeout, send, then relay the answer piece by
 /// piece, each piece flushed as it arrives — or, for an upgrade, the session both ways. Each step
-/// returns how the call ended as one <see cref="ForwardOutcome"/>; <see cref="ForwardFinisher"/>
-/// answers, logs and counts it, and nothing here does.
+/// returns how the call ended as one <see cref="ForwardOutcome"/>, handed back as the call's
+/// <see cref="CallOutcome"/>; <see cref="CallFinisher"/> answers, logs and counts it, and nothing here does.
 /// </summary>
-public sealed class ProxyEndpoint : IFunctionEndpoint
+internal sealed class ProxyEndpoint : IFunctionEndpoint
 {
     /// <summary>How long a request waits for a server that is still starting when exec_timeout is 0.</summary>
     public static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
@@ -31,30 +32,22 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
     private readonly HttpMessageInvoker _upstream;
     private readonly ForwardedRequest _forwarded;
     private readonly InflightLimiter _limiter;
-    private readonly IWatchdogMetrics _metrics;
     private readonly ILogger _log;
-    private readonly ForwardFinisher _finisher;
 
-    internal ProxyEndpoint(WatchdogOptions options, UpstreamReadiness readiness, HttpMessageInvoker upstream,
-        InflightLimiter limiter, IWatchdogMetrics metrics, ILogger log)
+    public ProxyEndpoint(WatchdogOptions options, UpstreamReadiness readiness, HttpMessageInvoker upstream, InflightLimiter limiter, ILogger log)
     {
         _options = options;
         _readiness = readiness;
         _upstream = upstream;
         _forwarded = new ForwardedRequest(options.UpstreamUrl!);
         _limiter = limiter;
-        _metrics = metrics;
         _log = log;
-        _finisher = new ForwardFinisher(options, metrics);
     }
 
-    public async Task HandleAsync(HttpContext context, long started)
+    public async ValueTask<CallOutcome> HandleAsync(HttpContext context, long started)
     {
         if (!_limiter.TryEnter())
-        {
-            await _limiter.RefuseAsync(context, _metrics).ConfigureAwait(false);
-            return;
-        }
+            return CallOutcome.Refused(_limiter.Refusal());
         try
         {
             var request = context.Request;
@@ -62,7 +55,7 @@ public sealed class ProxyEndpoint : IFunctionEndpoint
             context.Response.Headers[CallId.Header] = callId;
             var call = new ForwardedCall(context, started, new RequestLog(_log, callId, request.Method, request.Path.Value ?? "/"));
             var outcome = await ForwardAsync(call, callId).ConfigureAwait(false);
-            await _finisher.FinishAsync(call, outcome).ConfigureAwait(false);
+            return CallOutcome.Forwarded(outcome, call);
         }
         finally
         {

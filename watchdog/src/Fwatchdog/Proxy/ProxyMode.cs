@@ -14,7 +14,7 @@ namespace Fwatchdog.Proxy;
 /// stopped — SIGTERM to its group, SIGKILL after kill_grace — only after the watchdog's own drain,
 /// so requests in flight at SIGTERM still find it running.
 /// </summary>
-public sealed class ProxyMode : IWatchdogMode
+internal sealed class ProxyMode : IWatchdogMode
 {
     private readonly WatchdogOptions _options;
     private readonly ILogger _log;
@@ -23,7 +23,7 @@ public sealed class ProxyMode : IWatchdogMode
     private readonly HttpMessageInvoker _upstream;
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ProxyMode(WatchdogOptions options, FunctionRunner runner, InflightLimiter limiter, IWatchdogMetrics metrics, ILogger log)
+    public ProxyMode(WatchdogOptions options, FunctionRunner runner, InflightLimiter limiter, ILogger log)
     {
         var url = options.UpstreamUrl ?? throw new ArgumentException("mode=http needs upstream_url.", nameof(options));
         _options = options;
@@ -32,7 +32,7 @@ public sealed class ProxyMode : IWatchdogMode
         _process = new UpstreamProcess(runner, options.PrefixLogs, options.LogBufferSize, log);
         _readiness = new UpstreamReadiness(endpoint, log);
         _upstream = UpstreamConnections.Create(endpoint);
-        Endpoint = new ProxyEndpoint(options, _readiness, _upstream, limiter, metrics, log);
+        Endpoint = new ProxyEndpoint(options, _readiness, _upstream, limiter, log);
         ReadinessCheck = options.ReadyPath is { } readyPath
             ? new ReadyPathCheck(_upstream, new Uri(url.GetLeftPart(UriPartial.Authority) + readyPath))
             : null;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fwatchdog.Calls;
 using Fwatchdog.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Headers;
@@ -12,8 +13,9 @@ namespace Fwatchdog.Static;
 /// validators (ETag from modification time and size, Last-Modified) and conditional GET (304),
 /// single byte ranges (206, 416), index.html for directories (a directory without its trailing
 /// slash is redirected to it, as Go's FileServer does, so relative links work), 404 otherwise.
+/// What it cannot serve it returns as a <see cref="FileEnd"/>, which <see cref="CallFinisher"/> answers.
 /// </summary>
-public sealed class StaticFileEndpoint : IFunctionEndpoint
+internal sealed class StaticFileEndpoint : IFunctionEndpoint
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
@@ -21,16 +23,15 @@ public sealed class StaticFileEndpoint : IFunctionEndpoint
 
     public StaticFileEndpoint(string root) => _resolver = new StaticFileResolver(root);
 
-    public async Task HandleAsync(HttpContext context, long started)
+    public async ValueTask<CallOutcome> HandleAsync(HttpContext context, long started) =>
+        CallOutcome.Served(await ServeAsync(context).ConfigureAwait(false));
+
+    private async ValueTask<FileEnd> ServeAsync(HttpContext context)
     {
         var request = context.Request;
         var response = context.Response;
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
-        {
-            response.Headers.Allow = "GET, HEAD";
-            await PlainText.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, $"Method {request.Method} is not allowed; static files are read with GET or HEAD.\n").ConfigureAwait(false);
-            return;
-        }
+            return FileEnd.MethodNotAllowed;
 
         var target = _resolver.Resolve(request.Path.Value ?? "/");
         switch (target.Kind)
@@ -38,10 +39,9 @@ public sealed class StaticFileEndpoint : IFunctionEndpoint
             case StaticTargetKind.DirectoryWithoutSlash:
                 response.StatusCode = StatusCodes.Status301MovedPermanently;
                 response.Headers.Location = DirectoryLocation(request);
-                return;
+                return FileEnd.Answered;
             case StaticTargetKind.NotFound:
-                await PlainText.WriteAsync(context, StatusCodes.Status404NotFound, "404 page not found\n", internalSource: null).ConfigureAwait(false);
-                return;
+                return FileEnd.NotFound;
         }
 
         var file = target.File!;
@@ -58,23 +58,23 @@ public sealed class StaticFileEndpoint : IFunctionEndpoint
         {
             response.ContentType = null;
             response.StatusCode = StatusCodes.Status304NotModified;
-            return;
+            return FileEnd.Answered;
         }
 
         var (offset, count, status) = ByteRange.Select(request, etag, lastModified, length);
         if (status == StatusCodes.Status416RangeNotSatisfiable)
         {
             response.Headers.ContentRange = $"bytes */{length}";
-            await PlainText.WriteAsync(context, status, "Requested range not satisfiable.\n", internalSource: null).ConfigureAwait(false);
-            return;
+            return FileEnd.RangeNotSatisfiable;
         }
         if (status == StatusCodes.Status206PartialContent)
             response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {offset}-{offset + count - 1}/{length}");
         response.StatusCode = status;
         response.ContentLength = count;
         if (HttpMethods.IsHead(request.Method) || count == 0)
-            return;
+            return FileEnd.Answered;
         await response.SendFileAsync(file.FullName, offset, count, context.RequestAborted).ConfigureAwait(false);
+        return FileEnd.Answered;
     }
 
     /// <summary>If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).</summary>

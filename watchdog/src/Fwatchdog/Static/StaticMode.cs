@@ -6,7 +6,7 @@ using Serilog;
 namespace Fwatchdog.Static;
 
 /// <summary>mode=static: files under static_path, no process at all; ready at once, nothing to stop.</summary>
-public sealed class StaticMode(WatchdogOptions options, ILogger log) : IWatchdogMode
+internal sealed class StaticMode(WatchdogOptions options, ILogger log) : IWatchdogMode
 {
     public IFunctionEndpoint Endpoint { get; } = new StaticFileEndpoint(
         options.StaticPath ?? throw new ArgumentException("mode=static needs static_path.", nameof(options)));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Fwatchdog.Calls;
 using Fwatchdog.Http;
 using Fwatchdog.Lifecycle;
 using Fwatchdog.Telemetry;
@@ -16,6 +17,7 @@ public class FunctionEndpointTests
     private readonly InflightLimiter _limiter = new(1);
     private readonly RecordingResponder _responder = new();
     private readonly FunctionEndpoint _endpoint;
+    private readonly CallFinisher _finisher;
 
     public FunctionEndpointTests()
     {
@@ -23,7 +25,8 @@ public class FunctionEndpointTests
         var log = new LoggerConfiguration().CreateLogger();
         // Admission refuses before the launcher forks, so these tests need no runner (and start no process).
         var launcher = new FunctionLauncher(options, runner: null!, new RequestInput(options));
-        _endpoint = new FunctionEndpoint(options, _limiter, launcher, _responder, new CallFinisher(options, _metrics, log, streaming: false), log);
+        _endpoint = new FunctionEndpoint(options, _limiter, launcher, _responder, log);
+        _finisher = new CallFinisher(options, _metrics, log);
     }
 
     [Fact]
@@ -31,7 +34,7 @@ public class FunctionEndpointTests
     {
         var context = Request("TRACE");
 
-        await _endpoint.HandleAsync(context, Stopwatch.GetTimestamp());
+        await CallAsync(context);
 
         Assert.Equal(405, context.Response.StatusCode);
         Assert.Equal("Method TRACE is not allowed.\n", Body(context));
@@ -44,7 +47,7 @@ public class FunctionEndpointTests
         Assert.True(_limiter.TryEnter());
         var context = Request("POST");
 
-        await _endpoint.HandleAsync(context, Stopwatch.GetTimestamp());
+        await CallAsync(context);
 
         Assert.Equal(429, context.Response.StatusCode);
         Assert.Equal("Concurrent request limit exceeded. Max concurrent requests: 1\n", Body(context));
@@ -58,7 +61,7 @@ public class FunctionEndpointTests
         var context = Request("POST");
         context.Request.ContentLength = 1025;
 
-        await _endpoint.HandleAsync(context, Stopwatch.GetTimestamp());
+        await CallAsync(context);
 
         Assert.Equal(413, context.Response.StatusCode);
         Assert.Equal("Request body too large: the limit is 1024 bytes (max_request_bytes).\n", Body(context));
@@ -73,10 +76,18 @@ public class FunctionEndpointTests
         var context = Request("POST");
         context.Request.Headers["Method=DELETE"] = "x";
 
-        await _endpoint.HandleAsync(context, Stopwatch.GetTimestamp());
+        await CallAsync(context);
 
         Assert.Equal(400, context.Response.StatusCode);
         AssertRejectedOnce();
+    }
+
+    /// <summary>What the dispatcher does with a function request: the endpoint's outcome, then the finisher.</summary>
+    private async Task CallAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await _endpoint.HandleAsync(context, started);
+        await _finisher.FinishAsync(context, started, outcome);
     }
 
     private void AssertRejectedOnce()
@@ -96,10 +107,10 @@ public class FunctionEndpointTests
     {
         public int Calls { get; private set; }
 
-        public Task<CallEnd> RespondAsync(FunctionCall call)
+        public Task<ForkOutcome> RespondAsync(FunctionCall call)
         {
             Calls++;
-            return Task.FromResult(new CallEnd(default, 0, CallDelivery.Sent));
+            return Task.FromResult(new ForkOutcome(default, 0, CallDelivery.Sent));
         }
     }
 }

@@ -1,6 +1,8 @@
+using Fwatchdog.Calls;
 using Fwatchdog.Http;
 using Fwatchdog.Lifecycle;
 using Fwatchdog.Telemetry;
+using Fwatchdog.Tests.Support;
 using Fwatchdog.Tests.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Serilog;
@@ -21,7 +23,9 @@ public class RequestDispatcherTests
         _function = new ProbingEndpoint(_metrics);
         var health = new HealthState(null);
         health.MarkAccepting();
-        _dispatcher = new RequestDispatcher(MetricsPort, _function, new HealthEndpoints(health, new InflightLimiter(0)),
+        var (options, _) = FakeEnvironment.Read();
+        var log = new LoggerConfiguration().CreateLogger();
+        _dispatcher = new RequestDispatcher(MetricsPort, _function, new CallFinisher(options, _metrics, log), new HealthEndpoints(health, new InflightLimiter(0)),
             new MetricsEndpoint(_metrics), _metrics, new LoggerConfiguration().CreateLogger());
     }
 
@@ -65,13 +69,13 @@ public class RequestDispatcherTests
         public double InFlightDuringCall { get; private set; }
         public long Started { get; private set; }
 
-        public Task HandleAsync(HttpContext context, long started)
+        public ValueTask<CallOutcome> HandleAsync(HttpContext context, long started)
         {
             Calls++;
             Started = started;
             InFlightDuringCall = Exposition.Value(Exposition.Render(metrics), "http_requests_in_flight");
             context.Response.StatusCode = StatusCodes.Status202Accepted;
-            return Task.CompletedTask;
+            return ValueTask.FromResult(CallOutcome.Served(FileEnd.Answered));
         }
     }
 }

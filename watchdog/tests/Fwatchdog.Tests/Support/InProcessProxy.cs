@@ -1,4 +1,5 @@
 using System.Net;
+using Fwatchdog.Calls;
 using Fwatchdog.Configuration;
 using Fwatchdog.Http;
 using Fwatchdog.Lifecycle;
@@ -59,10 +60,10 @@ internal sealed class InProcessProxy : IAsyncDisposable
         var readiness = new UpstreamReadiness(endpoint, logger);
         var connections = UpstreamConnections.Create(endpoint);
         var limiter = new InflightLimiter(options.MaxInflight);
-        var proxy = new ProxyEndpoint(options, readiness, connections, limiter, metrics, logger);
+        var proxy = new ProxyEndpoint(options, readiness, connections, limiter, logger);
         var health = new HealthState(null);
         health.MarkAccepting();
-        var dispatcher = new RequestDispatcher(options.MetricsPort, proxy, new HealthEndpoints(health, limiter), new MetricsEndpoint(metrics), metrics, logger);
+        var dispatcher = new RequestDispatcher(options.MetricsPort, proxy, new CallFinisher(options, metrics, logger), new HealthEndpoints(health, limiter), new MetricsEndpoint(metrics), metrics, logger);
         var server = new WatchdogServer(options, dispatcher, new KestrelLogBridge(logger));
         await server.StartAsync(CancellationToken.None);
         var started = new InProcessProxy(upstream, server, connections, options, metrics, log);

@@ -1,26 +1,28 @@
+using System.Diagnostics;
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
 using Fwatchdog.Http;
+using Fwatchdog.Proxy;
 using Fwatchdog.Telemetry;
 using Microsoft.AspNetCore.Http;
 
-namespace Fwatchdog.Proxy;
+namespace Fwatchdog.Calls;
 
 /// <summary>
-/// mode=http's one place where a call ends: the watchdog's own answer for a failure (or the
-/// abnormal close, once the upstream's status line went out), the call's log lines, and its count
-/// in function_executions_total. The endpoint's steps only return a <see cref="ForwardOutcome"/>.
+/// mode=http's part: the watchdog's own answer for a failure (or the abnormal close, once the
+/// upstream's status line went out), the call's log lines, and its count.
 /// </summary>
-internal sealed class ForwardFinisher(WatchdogOptions options, IWatchdogMetrics metrics)
+internal sealed partial class CallFinisher
 {
-    private readonly FailureReport _failures = new(options);
-
-    public async Task FinishAsync(ForwardedCall call, ForwardOutcome outcome)
+    private async Task FinishForwardAsync(HttpContext context, long started, CallOutcome outcome)
     {
-        await AnswerAsync(call, outcome).ConfigureAwait(false);
-        metrics.FunctionCompleted(LabelOf(call.Context.Response.StatusCode, outcome.End), null, call.Seconds, call.BytesIn, call.BytesOut);
-        if (!IsKubeletProbe(call.Context.Request))
-            call.Log.Forwarded(call.Context.Response.StatusCode, call.BytesOut, call.Seconds, options.LogCallId);
+        var forward = outcome.Forward;
+        await AnswerForwardAsync(context, outcome.Log!, outcome.Limit, forward).ConfigureAwait(false);
+        var status = context.Response.StatusCode;
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        metrics.FunctionCompleted(LabelOf(status, forward.End), null, seconds, outcome.BytesIn, outcome.BytesOut);
+        if (!IsKubeletProbe(context.Request))
+            outcome.Log!.Forwarded(status, outcome.BytesOut, seconds, options.LogCallId);
     }
 
     /// <summary>
@@ -37,10 +39,8 @@ internal sealed class ForwardFinisher(WatchdogOptions options, IWatchdogMetrics 
         _ => ExecutionOutcome.Error,
     };
 
-    private Task AnswerAsync(ForwardedCall call, ForwardOutcome outcome)
+    private Task AnswerForwardAsync(HttpContext context, RequestLog log, TimeSpan limit, in ForwardOutcome outcome)
     {
-        var context = call.Context;
-        var log = call.Log;
         switch (outcome.End)
         {
             case ForwardEnd.Relayed:
@@ -59,10 +59,10 @@ internal sealed class ForwardFinisher(WatchdogOptions options, IWatchdogMetrics 
                 log.Warning("Client disconnected; the upstream request was aborted.");
                 return Task.CompletedTask;
             case ForwardEnd.Timeout:
-                var setting = call.Limit == options.ExecTimeout ? "exec_timeout" : "X-Timeout";
-                log.Warning("Upstream request exceeded {setting} of {timeout}; aborted.", setting, GoDuration.Format(call.Limit));
+                var setting = limit == options.ExecTimeout ? "exec_timeout" : "X-Timeout";
+                log.Warning("Upstream request exceeded {setting} of {timeout}; aborted.", setting, GoDuration.Format(limit));
                 return AnswerOrAbortAsync(context, StatusCodes.Status504GatewayTimeout,
-                    $"The function did not answer within {setting} ({GoDuration.Format(call.Limit)}).\n");
+                    $"The function did not answer within {setting} ({GoDuration.Format(limit)}).\n");
             case ForwardEnd.UpstreamNotStarted:
                 log.Warning("The function's server did not accept connections within {limit}; answered 503.", GoDuration.Format(ProxyEndpoint.StartLimit));
                 return PlainText.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,

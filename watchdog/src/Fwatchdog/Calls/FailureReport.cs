@@ -1,13 +1,14 @@
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
+using Fwatchdog.Http;
 using Fwatchdog.Lifecycle;
 using Fwatchdog.Telemetry;
 using Microsoft.AspNetCore.Http;
 
-namespace Fwatchdog.Http;
+namespace Fwatchdog.Calls;
 
 /// <summary>
-/// For the finishers (<see cref="CallFinisher"/>, mode=http's ForwardFinisher): a call that ended without output to send: one log line in the Go watchdog's words (the cause
+/// For <see cref="CallFinisher"/>: a call that ended without output to send: one log line in the Go watchdog's words (the cause
 /// and, where the user can act, the fix), then the answer <see cref="OutcomeAnswer"/> chose.
 /// </summary>
 internal sealed class FailureReport(WatchdogOptions options)

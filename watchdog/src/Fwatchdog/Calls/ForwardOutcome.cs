@@ -1,10 +1,10 @@
 using Fwatchdog.Execution;
 
-namespace Fwatchdog.Proxy;
+namespace Fwatchdog.Calls;
 
 /// <summary>
 /// How a forwarded call ended, each cause once (YARP's <c>ForwarderError</c> is the model): the
-/// endpoint's steps return it, <see cref="ForwardFinisher"/> answers, logs and counts it.
+/// endpoint's steps return it (inside a <see cref="CallOutcome"/>), <see cref="CallFinisher"/> answers, logs and counts it.
 /// </summary>
 internal enum ForwardEnd : byte
 {
