@@ -8,7 +8,7 @@ packages=(
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static  # linux-arm64 cross-link, run under qemu
   wrk nginx-light prometheus                                # bench load, proxy reference, promtool
   docker.io busybox-static debootstrap                      # container tests and their base images
-  shellcheck curl procps util-linux
+  shellcheck curl procps util-linux iproute2               # iproute2: ss, the listen backlog test
   libicu72                                                  # the .NET SDK's globalization (bare Debian 12 images lack it)
   python3                                                   # bench report/chart, mode=http test and bench upstreams
   openssl                                                   # the bench's jwt_auth keys (genpkey)

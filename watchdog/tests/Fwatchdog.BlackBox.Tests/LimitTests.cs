@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace Fwatchdog.BlackBox.Tests;
 
-/// <summary>max_inflight, max_request_bytes and the 1 MiB header limit.</summary>
+/// <summary>max_inflight, max_request_bytes, the 1 MiB header limit and the listen backlog.</summary>
 public sealed class LimitTests(ITestOutputHelper output) : WatchdogTest(output)
 {
     [Fact]
@@ -31,6 +31,27 @@ public sealed class LimitTests(ITestOutputHelper output) : WatchdogTest(output)
             "/_/ready did not return to 200 after the in-flight request finished");
         using var third = await watchdog.Client.PostBodyAsync("");
         Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_listen_backlog_is_the_kernels_somaxconn_up_to_4096_as_in_go()
+    {
+        await using var watchdog = await StartAsync("cat");
+
+        // ss shows a listening socket's accept-queue limit as its Send-Q.
+        var listing = await ProcessOutputAsync("ss", $"-ltnH sport = :{watchdog.Port}");
+        var expected = Math.Min(4096, int.Parse(File.ReadAllText("/proc/sys/net/core/somaxconn").Trim(), System.Globalization.CultureInfo.InvariantCulture));
+        var line = Assert.Single(listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2]);
+    }
+
+    private static async Task<string> ProcessOutputAsync(string file, string arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, arguments) { RedirectStandardOutput = true })!;
+        var text = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(Limits.Quick);
+        Assert.Equal(0, process.ExitCode);
+        return text;
     }
 
     private static async Task<HttpStatusCode> ReadyStatusAsync(WatchdogProcess watchdog)

@@ -52,10 +52,12 @@ internal sealed partial class CallFinisher
                 return _failures.SendAsync(context, RunOutcome.BeforeStart(outcome.Rejection, outcome.Error), log, 0, TimeSpan.Zero);
             case ForwardEnd.ReadTimeout:
                 // ReadDeadlineStream closed the connection already; this says why.
+                MarkUnanswered(context, StatusCodes.Status408RequestTimeout);
                 log.Warning("Reading the request body took longer than read_timeout ({timeout}); the connection was closed and the upstream request aborted.",
                     GoDuration.Format(options.ReadTimeout));
                 return Task.CompletedTask;
             case ForwardEnd.ClientGone:
+                MarkUnanswered(context, ClientClosedRequest);
                 log.Warning("Client disconnected; the upstream request was aborted.");
                 return Task.CompletedTask;
             case ForwardEnd.Timeout:
@@ -79,6 +81,19 @@ internal sealed partial class CallFinisher
                 log.Error("Upstream request to {url} failed: {cause}", options.UpstreamUrl, cause);
                 return AnswerOrAbortAsync(context, StatusCodes.Status502BadGateway, $"Bad gateway: {cause}.\n");
         }
+    }
+
+    /// <summary>nginx's "client closed request": what access logs and dashboards know a call cut off by its client as.</summary>
+    private const int ClientClosedRequest = 499;
+
+    /// <summary>
+    /// A call cut off before any answer went out is logged and counted (http_requests_total) with
+    /// the status that says so, not Kestrel's default 200 that no client ever received.
+    /// </summary>
+    private static void MarkUnanswered(HttpContext context, int status)
+    {
+        if (!context.Response.HasStarted)
+            context.Response.StatusCode = status;
     }
 
     /// <summary>Once the upstream's status line went out, the only honest signal left is an abnormal close.</summary>

@@ -43,11 +43,11 @@ internal sealed class FunctionEndpoint(
         }
     }
 
-    /// <summary>Malformed headers (400) or a method the function is not called with (405).</summary>
+    /// <summary>Malformed headers or target (400) or a method the function is not called with (405).</summary>
     private static Refusal? Refusal(HttpRequest request)
     {
-        if (RequestHeaderRules.FindViolation(request.Headers) is { } violation)
-            return new Refusal(RefusalKind.Request, StatusCodes.Status400BadRequest, $"Bad request: {violation}.\n", $"Rejected a malformed request: {violation}");
+        if (Calls.Refusal.OfMalformed(request) is { } malformed)
+            return malformed;
         if (!IsFunctionMethod(request.Method))
             return new Refusal(RefusalKind.Request, StatusCodes.Status405MethodNotAllowed, $"Method {request.Method} is not allowed.\n",
                 $"Method {request.Method} not allowed for the function; use GET, POST, PUT, PATCH or DELETE.");

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace Fwatchdog.Http;
 
 /// <summary>
-/// The header checks Go's HTTP server makes and Kestrel does not: a name must be an RFC 9110
+/// The request checks Go's HTTP server makes and Kestrel does not, in every mode: a name must be an RFC 9110
 /// token (so "Method=DELETE" can never become an environment entry that shadows Http_Method), and
 /// a value must hold no control character but tab. Go answers such requests 400; so do we, before
 /// anything forks. Bytes above 0x7F stay allowed in values, as in Go.
@@ -35,6 +35,13 @@ public static class RequestHeaderRules
         }
         return null;
     }
+
+    /// <summary>
+    /// Null when the request target as received holds no control character (Kestrel lets 0x01-0x1F
+    /// and 0x7F through; Go answers 400), else the sentence that says it does. Percent-encoded ones stay allowed, as in Go.
+    /// </summary>
+    public static string? FindTargetViolation(string? rawTarget) =>
+        rawTarget is not null && HasControlCharacters(rawTarget) ? "the request target has a control character" : null;
 
     /// <summary>True when <paramref name="value"/> cannot be a header value: a control character other than tab.</summary>
     public static bool HasControlCharacters(ReadOnlySpan<char> value) => value.ContainsAny(ControlCharacters);

@@ -15,6 +15,9 @@ internal sealed class WatchdogServer : IAsyncDisposable
 {
     private const int MaxHeaderBytes = 1 << 20;
 
+    /// <summary>The accept queue's length asked for; the kernel caps it at net.core.somaxconn.</summary>
+    public const int ListenBacklog = 4096;
+
     private readonly KestrelServer _server;
     private readonly RequestDispatcher _application;
 
@@ -57,6 +60,9 @@ internal sealed class WatchdogServer : IAsyncDisposable
             {
                 UnsafePreferInlineScheduling = !ProxiesOnThreadPool(options.Mode),
                 MaxReadBufferSize = 32 * 1024,
+                // Go listens with the kernel's somaxconn (4096 on current kernels); Kestrel's 512
+                // refused connections in a burst the Go watchdogs queue (issue 20: 10,000 at once).
+                Backlog = ListenBacklog,
             }), loggerFactory);
         _server = new KestrelServer(Options.Create(kestrel), transport, loggerFactory);
     }

@@ -15,7 +15,7 @@ namespace Fwatchdog.Proxy;
 
 /// <summary>
 /// mode=http: every path but the watchdog's own is forwarded to the function's server. The steps of
-/// a forward, in order: admit (max_inflight), refuse a body over max_request_bytes, arm exec_timeout
+/// a forward, in order: refuse a malformed request (400, as in the fork modes), admit (max_inflight), refuse a body over max_request_bytes, arm exec_timeout
 /// (or X-Timeout), hold a request that came before the server is up, open the body (streamed, or
 /// read whole with http_buffer_req_body) under read_timeout, send, then relay the answer piece by
 /// piece, each piece flushed as it arrives — or, for an upgrade, the session both ways. Each step
@@ -46,6 +46,9 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
 
     public async ValueTask<CallOutcome> HandleAsync(HttpContext context, long started)
     {
+        // What Go's server would refuse never reaches the function's server either.
+        if (Refusal.OfMalformed(context.Request) is { } malformed)
+            return CallOutcome.Refused(malformed);
         if (!_limiter.TryEnter())
             return CallOutcome.Refused(_limiter.Refusal());
         try
@@ -163,10 +166,17 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
         if (HeaderWithControlCharacter(upstream) is { } invalid)
             return new ForwardOutcome(ForwardEnd.UpstreamFailed,
                 new InvalidDataException($"the function's server sent a control character in its {invalid} header"));
-        response.StatusCode = (int)upstream.StatusCode;
+        var status = (int)upstream.StatusCode;
+        response.StatusCode = status;
         CopyHeaders(upstream.Headers, response.Headers);
-        CopyHeaders(upstream.Content.Headers, response.Headers);
+        // RFC 9112 §6.3: a chunked answer's Content-Length is ignored (chunked wins), and 204 and 304
+        // have no body whatever they say. Passing the length on would let the function cut the
+        // answer short or desynchronise the client's kept-alive connection.
+        var bodiless = status is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified;
+        CopyHeaders(upstream.Content.Headers, response.Headers, dropLength: bodiless || upstream.Headers.TransferEncodingChunked == true);
         response.Headers["X-Duration-Seconds"] = call.Seconds.ToString("F6", CultureInfo.InvariantCulture);
+        if (bodiless)
+            return ForwardOutcome.Relayed;
 
         var buffer = new CopyBuffer();
         try
@@ -245,7 +255,7 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
             return new ForwardOutcome(ForwardEnd.ClientGone, error);
         if (call.Timeout?.IsCancellationRequested == true)
             return new ForwardOutcome(ForwardEnd.Timeout, error);
-        if (UpstreamFailure.BadRequest(error) is { } bad && RequestBodyInput.Rejection(bad) is { } rejected && !context.Response.HasStarted)
+        if (UpstreamFailure.ClientFault(error) is { } rejected && !context.Response.HasStarted)
             return new ForwardOutcome(ForwardEnd.RequestRejected, rejected, rejected.End);
         return new ForwardOutcome(ForwardEnd.UpstreamFailed, error);
     }
@@ -270,11 +280,11 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
         return null;
     }
 
-    private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to)
+    private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to, bool dropLength = false)
     {
         foreach (var (name, values) in from.NonValidated)
         {
-            if (HopByHopHeaders.Contains(name))
+            if (HopByHopHeaders.Contains(name) || (dropLength && string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase)))
                 continue;
             to[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues(values.ToArray());
         }

@@ -1,18 +1,22 @@
 using System.Net.Sockets;
-using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestException;
+using Fwatchdog.Execution;
+using Fwatchdog.Http;
 
 namespace Fwatchdog.Proxy;
 
 /// <summary>Why a forwarded call failed, in one line a person can act on.</summary>
 internal static class UpstreamFailure
 {
-    /// <summary>The client's own request was bad (malformed chunked body, over max_request_bytes): not the upstream's fault.</summary>
-    public static BadHttpRequestException? BadRequest(Exception error)
+    /// <summary>
+    /// The client's own request was bad (a malformed chunked body, a chunk size beyond 64 bits, over
+    /// max_request_bytes), found anywhere in the chain the handler wrapped it in: not the upstream's fault.
+    /// </summary>
+    public static InputRejectedException? ClientFault(Exception error)
     {
         for (var e = error; e is not null; e = e.InnerException)
         {
-            if (e is BadHttpRequestException bad)
-                return bad;
+            if (RequestBodyInput.Rejection(e) is { } rejected)
+                return rejected;
         }
         return null;
     }

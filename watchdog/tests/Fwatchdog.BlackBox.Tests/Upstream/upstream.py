@@ -207,6 +207,26 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(200, b"file\n", extra=[("Content-Disposition", 'attachment; filename="caf\xc3\xa9.txt"')])
         if path == "/control-header":
             return self.answer(200, b"body\n", extra=[("X-Bad", "a\x01b")])
+        if path == "/framing-conflict":
+            # Both framings at once (RFC 9112 6.3: chunked wins); the length is a lie.
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             b"b\r\nhello world\r\n0\r\n\r\n")
+            self.close_connection = True
+            return
+        if path.startswith("/bodiless/"):
+            # 204 and 304 have no body whatever their headers say.
+            status = int(path[len("/bodiless/"):])
+            self.wfile.write(b"HTTP/1.1 %d Whatever\r\nContent-Length: 5\r\n\r\n" % status)
+            self.close_connection = True
+            return
+        if path == "/early-answer":
+            # Answers before reading the body, as many servers do for a request they refuse, then
+            # reads it away (so closing sends no reset) and closes.
+            self.answer(200, b"early\n", extra=[("Connection", "close")])
+            self.wfile.flush()
+            self.read_body(lambda _: None)
+            self.close_connection = True
+            return
         if path == "/env":
             return self.answer(200, "".join("%s=%s\n" % item for item in sorted(os.environ.items())).encode())
         if path == "/ready":
