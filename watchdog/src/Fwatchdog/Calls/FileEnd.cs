@@ -9,6 +9,8 @@ internal enum FileEnd : byte
     NotFound,
     /// <summary>A method other than GET or HEAD: 405.</summary>
     MethodNotAllowed,
+    /// <summary>The answer started and stopped: the client left, or the file shrank while it was sent (the connection was closed).</summary>
+    Cut,
     /// <summary>The range asked for lies outside the file: 416 (the endpoint set Content-Range).</summary>
     RangeNotSatisfiable,
 }

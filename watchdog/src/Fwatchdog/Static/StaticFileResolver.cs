@@ -1,50 +1,57 @@
 namespace Fwatchdog.Static;
 
 /// <summary>
-/// Maps a request path to a file under static_path and refuses everything that would leave it:
-/// dot segments (also percent-encoded ones, which arrive decoded), and symbolic links whose real
-/// target lies outside the root. Directories resolve to their index.html.
+/// Maps a request path to an open entry under static_path, the way Go's FileServer cleans it
+/// (dot segments, also percent-encoded ones, which arrive decoded, are resolved as text first), and
+/// opens it through <see cref="FileTree"/>, which refuses everything outside the root on the open
+/// itself. Directories resolve to their index.html.
 /// </summary>
-internal sealed class StaticFileResolver(string root)
+internal sealed class StaticFileResolver(FileTree tree)
 {
     private const string IndexFile = "index.html";
 
-    /// <summary>static_path itself, links resolved, so containment compares real paths.</summary>
-    private readonly string _root = RealPath.Of(root) ?? Path.GetFullPath(root);
-
+    /// <returns>A found file's entry is open: the caller disposes the target.</returns>
     public StaticTarget Resolve(string requestPath)
     {
         if (requestPath.Contains('\0') || requestPath.Contains('\\'))
             return StaticTarget.NotFound;
-        var relative = requestPath.TrimStart('/');
-        var joined = Path.GetFullPath(Path.Join(_root, relative));
-        if (!IsInsideRoot(joined) || RealPath.Of(joined) is not { } real || !IsInsideRoot(real))
+        // A textual clean on an absolute path: never touches the file system, never climbs above "/".
+        var relative = Path.GetFullPath(Path.Join("/", requestPath)).TrimStart('/');
+        var entry = tree.Open(relative);
+        if (entry is null)
             return StaticTarget.NotFound;
-        // The FileInfo's one stat answers both "is it a file" and the endpoint's length and date.
-        if (new FileInfo(real) is { Exists: true } file)
-            return requestPath.EndsWith('/') ? StaticTarget.NotFound : StaticTarget.Found(file);
-        if (!Directory.Exists(real))
+        if (entry.Kind == OpenedKind.File)
+        {
+            if (!requestPath.EndsWith('/'))
+                return StaticTarget.Found(entry, Path.GetFileName(relative));
+            entry.Dispose();
             return StaticTarget.NotFound;
+        }
+        entry.Dispose();
         if (!requestPath.EndsWith('/'))
             return StaticTarget.DirectoryWithoutSlash;
-        var index = RealPath.Of(Path.Join(real, IndexFile));
-        return index is not null && IsInsideRoot(index) && new FileInfo(index) is { Exists: true } indexFile
-            ? StaticTarget.Found(indexFile)
-            : StaticTarget.NotFound;
+        return tree.Open(relative.Length == 0 ? IndexFile : relative + "/" + IndexFile) switch
+        {
+            { Kind: OpenedKind.File } index => StaticTarget.Found(index, IndexFile),
+            { } other => Dispose(other),
+            null => StaticTarget.NotFound,
+        };
     }
 
-    private bool IsInsideRoot(string path) =>
-        path.Length == _root.Length ? path == _root
-        : path.StartsWith(_root, StringComparison.Ordinal) && (path[_root.Length] == '/' || _root == "/");
+    private static StaticTarget Dispose(OpenedEntry entry)
+    {
+        entry.Dispose();
+        return StaticTarget.NotFound;
+    }
 }
 
-internal readonly record struct StaticTarget(StaticTargetKind Kind, FileInfo? File)
+/// <param name="File">For <see cref="StaticTargetKind.File"/>: the open file.</param>
+/// <param name="Name">The file's name, which chooses its Content-Type.</param>
+internal readonly record struct StaticTarget(StaticTargetKind Kind, OpenedEntry? File, string? Name)
 {
-    public string? Path => File?.FullName;
-
-    public static readonly StaticTarget NotFound = new(StaticTargetKind.NotFound, null);
-    public static readonly StaticTarget DirectoryWithoutSlash = new(StaticTargetKind.DirectoryWithoutSlash, null);
-    public static StaticTarget Found(FileInfo file) => new(StaticTargetKind.File, file);
+    public static readonly StaticTarget NotFound = new(StaticTargetKind.NotFound, null, null);
+    public static readonly StaticTarget DirectoryWithoutSlash = new(StaticTargetKind.DirectoryWithoutSlash, null, null);
+    public static StaticTarget Found(OpenedEntry file, string name) => new(StaticTargetKind.File, file, name);
 }
 
 internal enum StaticTargetKind { NotFound, File, DirectoryWithoutSlash }
