@@ -15,9 +15,6 @@ namespace Fwatchdog.IntegrationTests;
 [Collection(DockerCollection.Name)]
 public sealed class FaasCliTemplateTests(DockerEnvironment environment)
 {
-    public static IEnumerable<object[]> DockerfileLanguageTemplates =>
-        Template.All.Where(t => t.Language == FaasCliProject.DockerfileLanguage).Select(t => new object[] { t.Name });
-
     [Fact]
     public void Template_pull_reads_the_root_template_folder_which_is_classic_templates()
     {
@@ -51,9 +48,10 @@ public sealed class FaasCliTemplateTests(DockerEnvironment environment)
     }
 
     [Theory]
-    [MemberData(nameof(DockerfileLanguageTemplates))]
+    [MemberData(nameof(Template.DockerfileLanguageNames), MemberType = typeof(Template))]
     public async Task Dockerfile_language_builds_the_handler_folder_alone_and_answers(string name)
     {
+        environment.FaasCli.PullTemplates(RepositoryPaths.OpenFaasTemplates); // faas-cli builds lang: dockerfile only with OpenFaaS's template present
         var image = await environment.BuildFunctionAsync($"{name}-as-dockerfile", Template.Named(name), FaasCliProject.DockerfileLanguage);
         await using var container = await environment.StartListeningAsync(image);
 
