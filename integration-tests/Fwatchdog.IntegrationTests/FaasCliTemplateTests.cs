@@ -68,21 +68,12 @@ public sealed class FaasCliTemplateTests(DockerEnvironment environment)
     {
         var template = Template.Named(language + Template.NameSuffix);
         var image = await environment.BuildFunctionAsync($"openfaas-{language}", template, template.Name,
-            handler => ReplaceWithOpenFaasHandler(handler, language));
+            handler => OpenFaasHandlers.ReplaceStarter(handler, language));
         await using var container = await environment.StartListeningAsync(image);
 
         using var response = await container.Http.PostAsync("", new StringContent(Template.SampleRequest));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(expectedReply, await response.Content.ReadAsStringAsync());
-    }
-
-    /// <summary>What a user moving a function over does: their handler folder replaces the starter.</summary>
-    private static void ReplaceWithOpenFaasHandler(string handler, string language)
-    {
-        foreach (var file in Directory.EnumerateFiles(handler))
-            File.Delete(file);
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryPaths.OpenFaasHandlers, language)))
-            File.Copy(file, Path.Combine(handler, Path.GetFileName(file)));
     }
 }
