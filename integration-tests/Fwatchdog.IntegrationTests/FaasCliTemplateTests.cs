@@ -15,9 +15,6 @@ namespace Fwatchdog.IntegrationTests;
 [Collection(DockerCollection.Name)]
 public sealed class FaasCliTemplateTests(DockerEnvironment environment)
 {
-    public static IEnumerable<object[]> DockerfileLanguageTemplates =>
-        Template.All.Where(t => t.Language == FaasCliProject.DockerfileLanguage).Select(t => new object[] { t.Name });
-
     [Fact]
     public void Template_pull_reads_the_root_template_folder_which_is_classic_templates()
     {
@@ -51,9 +48,10 @@ public sealed class FaasCliTemplateTests(DockerEnvironment environment)
     }
 
     [Theory]
-    [MemberData(nameof(DockerfileLanguageTemplates))]
+    [MemberData(nameof(Template.DockerfileLanguageNames), MemberType = typeof(Template))]
     public async Task Dockerfile_language_builds_the_handler_folder_alone_and_answers(string name)
     {
+        environment.FaasCli.PullTemplates(RepositoryPaths.OpenFaasTemplates); // faas-cli builds lang: dockerfile only with OpenFaaS's template present
         var image = await environment.BuildFunctionAsync($"{name}-as-dockerfile", Template.Named(name), FaasCliProject.DockerfileLanguage);
         await using var container = await environment.StartListeningAsync(image);
 
@@ -70,21 +68,12 @@ public sealed class FaasCliTemplateTests(DockerEnvironment environment)
     {
         var template = Template.Named(language + Template.NameSuffix);
         var image = await environment.BuildFunctionAsync($"openfaas-{language}", template, template.Name,
-            handler => ReplaceWithOpenFaasHandler(handler, language));
+            handler => OpenFaasHandlers.ReplaceStarter(handler, language));
         await using var container = await environment.StartListeningAsync(image);
 
         using var response = await container.Http.PostAsync("", new StringContent(Template.SampleRequest));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(expectedReply, await response.Content.ReadAsStringAsync());
-    }
-
-    /// <summary>What a user moving a function over does: their handler folder replaces the starter.</summary>
-    private static void ReplaceWithOpenFaasHandler(string handler, string language)
-    {
-        foreach (var file in Directory.EnumerateFiles(handler))
-            File.Delete(file);
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryPaths.OpenFaasHandlers, language)))
-            File.Copy(file, Path.Combine(handler, Path.GetFileName(file)));
     }
 }

@@ -13,8 +13,15 @@ public sealed class HttpTemplateTests(DockerEnvironment environment)
 {
     private const string EmptyBodyReply = "Send some text in the request body.\n";
 
-    /// <summary>The end of every sample handler's reply to <see cref="Template.SampleRequest"/>.</summary>
+    /// <summary>The end of a greeting starter's reply to <see cref="Template.SampleRequest"/>.</summary>
     private const string Greeting = "you said: " + Template.SampleRequest;
+
+    /// <summary>
+    /// The http templates whose starter greets and refuses an empty body with 400; node-http's
+    /// starter is node20's, which echoes the request as JSON (NodeHttpStarterTests).
+    /// </summary>
+    public static IEnumerable<object[]> GreetingNames =>
+        Template.HttpNames.Where(n => !Equals(n[0], NodeHttpStarterTests.NodeHttp.Name));
 
     [Theory]
     [MemberData(nameof(Template.HttpNames), MemberType = typeof(Template))]
@@ -28,7 +35,7 @@ public sealed class HttpTemplateTests(DockerEnvironment environment)
     }
 
     [Theory]
-    [MemberData(nameof(Template.HttpNames), MemberType = typeof(Template))]
+    [MemberData(nameof(GreetingNames))]
     public async Task Status_and_headers_the_handler_sets_reach_the_client_through_the_watchdog(string name)
     {
         await using var container = await environment.StartListeningAsync(Template.Named(name));
@@ -54,7 +61,7 @@ public sealed class HttpTemplateTests(DockerEnvironment environment)
         for (var i = 0; i < 5; i++)
         {
             using var response = await container.Http.PostAsync("", new StringContent(Template.SampleRequest));
-            Assert.EndsWith(Greeting, await response.Content.ReadAsStringAsync());
+            Assert.Contains(Template.SampleRequest, await response.Content.ReadAsStringAsync());
         }
 
         Assert.Equal(serverPid, await TheServerPidAsync(container));

@@ -5,6 +5,7 @@
 const http = require("node:http");
 const handler = require("./function/handler");
 
+const DEFAULT_CONTENT_TYPE = "text/plain";
 const upstream = upstreamUrl(process.env.upstream_url || "http://127.0.0.1:3000");
 
 function upstreamUrl(text) {
@@ -14,11 +15,13 @@ function upstreamUrl(text) {
   process.exit(1);
 }
 
-// What the handler sees of the request (the shape of OpenFaaS's node templates).
+// What the handler sees of the request (the shape of OpenFaaS's node templates). A request
+// without Content-Type is read as text, and says so in its headers, as node20's does.
 class FunctionEvent {
   constructor(request, url, body) {
     this.body = body;
     this.headers = request.headers;
+    this.headers["content-type"] ??= DEFAULT_CONTENT_TYPE;
     this.method = request.method;
     this.path = url.pathname;
     this.query = Object.fromEntries(url.searchParams);
@@ -67,7 +70,7 @@ async function readBody(request) {
 // else as a Buffer. RAW_BODY=true gives the Buffer always.
 function parseBody(raw, contentType) {
   if (process.env.RAW_BODY === "true") return raw;
-  const type = (contentType || "text/plain").split(";")[0].trim().toLowerCase();
+  const type = (contentType || DEFAULT_CONTENT_TYPE).split(";")[0].trim().toLowerCase();
   if (type === "application/json" || type.endsWith("+json")) return raw.length ? JSON.parse(raw.toString("utf8")) : {};
   if (type.startsWith("text/") || type === "application/x-www-form-urlencoded") return raw.toString("utf8");
   return raw;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Fwatchdog.IntegrationTests.FaasCli;
 using Fwatchdog.IntegrationTests.Support;
 using Fwatchdog.Testing;
 
@@ -42,6 +43,10 @@ public sealed record Template(string Name)
     public static Template Dockerfile => Named("dockerfile" + NameSuffix);
 
     public static IEnumerable<object[]> Names => All.Select(t => new object[] { t.Name });
+
+    /// <summary>Templates whose handler folder carries its Dockerfile (template.yml <c>language: dockerfile</c>).</summary>
+    public static IEnumerable<object[]> DockerfileLanguageNames =>
+        All.Where(t => t.Language == FaasCliProject.DockerfileLanguage).Select(t => new object[] { t.Name });
 
     public static IEnumerable<object[]> HttpNames => All.Where(t => t.ServesHttp).Select(t => new object[] { t.Name });
 

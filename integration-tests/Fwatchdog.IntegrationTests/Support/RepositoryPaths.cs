@@ -15,4 +15,7 @@ public static class RepositoryPaths
 
     /// <summary>Handlers written for OpenFaaS's own templates, run unchanged in ours.</summary>
     public static string OpenFaasHandlers => Path.Combine(Root, "integration-tests", "openfaas-handlers");
+
+    /// <summary>OpenFaaS's own templates laid out as a repository (<c>template/&lt;name&gt;/</c>) for <c>template pull</c>.</summary>
+    public static string OpenFaasTemplates => Path.Combine(Root, "integration-tests", "openfaas-templates");
 }

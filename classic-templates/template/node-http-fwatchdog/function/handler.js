@@ -3,12 +3,12 @@
 // Your function. event: body (parsed for JSON, a string for text and forms, else a Buffer),
 // headers, method, path, query. Set the status and headers on context and return the body
 // (a string, a Buffer, or an object sent as JSON), or call context.succeed(body) / fail(error).
+// This starter is OpenFaaS's node20 one: it answers with what it was sent.
 module.exports = async (event, context) => {
-  if (!event.body) {
-    return context.status(400).succeed("Send some text in the request body.\n");
-  }
-  return context
-    .status(200)
-    .headers({ "Content-Type": "text/plain; charset=utf-8" })
-    .succeed(`Hello from Node.js, you said: ${event.body}`);
+  const result = {
+    body: JSON.stringify(event.body),
+    "content-type": event.headers["content-type"],
+  };
+
+  return context.status(200).succeed(result);
 };
