@@ -18,7 +18,8 @@ cleanup() {
 trap cleanup EXIT
 printf 'wrk.method = "POST"\nwrk.body = string.rep("x", 64)\n' >"$work/post.lua"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# Three distinct free ports at once: sockets bound one after another may be handed the same port.
+free_ports() { python3 -c 'import socket; s=[socket.socket() for _ in range(3)]; [x.bind(("127.0.0.1", 0)) for x in s]; print(*[x.getsockname()[1] for x in s])'; }
 
 nginx_upstream() { # port: a config answering `return 200` on 127.0.0.1:port
   local port=$1 prefix=$work/nginx-$1
@@ -42,9 +43,8 @@ load() { # mode port seconds
 
 run() { # label binary mode
   local label=$1 binary=$2 mode=$3 port metrics pid upstream
-  port=$(free_port) metrics=$(free_port)
+  read -r port metrics upstream < <(free_ports)
   if [[ $mode == http ]]; then
-    upstream=$(free_port)
     TMPDIR=$work mode=http upstream_url="http://127.0.0.1:$upstream" fprocess="$(nginx_upstream "$upstream")" \
       port=$port metrics_port=$metrics "$binary" >"$work/$label-$mode.log" 2>&1 &
   else
@@ -52,7 +52,12 @@ run() { # label binary mode
   fi
   pid=$!
   started+=("$pid")
-  for _ in $(seq 200); do grep -qs "Listening on port" "$work/$label-$mode.log" && break; sleep 0.05; done
+  for _ in $(seq 600); do grep -qs "Listening on port" "$work/$label-$mode.log" && break; sleep 0.05; done
+  if ! grep -qs "Listening on port" "$work/$label-$mode.log"; then
+    echo "ab.sh: $binary ($mode) did not start within 30 s:" >&2
+    cat "$work/$label-$mode.log" >&2
+    exit 1
+  fi
   load "$mode" "$port" 1 >/dev/null
   local before after output requests rate peak
   before=$(cpu_ticks "$pid")
