@@ -43,19 +43,22 @@ load() { # mode port seconds
 
 run() { # label binary mode
   local label=$1 binary=$2 mode=$3 port metrics pid upstream
+  # One log per run: a name reused across rounds could still show the last run's "Listening" line
+  # before the new process has truncated it, and the load would then start against a closed port.
+  local log=$work/$label-$mode-$round.log
   read -r port metrics upstream < <(free_ports)
   if [[ $mode == http ]]; then
     TMPDIR=$work mode=http upstream_url="http://127.0.0.1:$upstream" fprocess="$(nginx_upstream "$upstream")" \
-      port=$port metrics_port=$metrics "$binary" >"$work/$label-$mode.log" 2>&1 &
+      port=$port metrics_port=$metrics "$binary" >"$log" 2>&1 &
   else
-    TMPDIR=$work fprocess=cat port=$port metrics_port=$metrics "$binary" >"$work/$label-$mode.log" 2>&1 &
+    TMPDIR=$work fprocess=cat port=$port metrics_port=$metrics "$binary" >"$log" 2>&1 &
   fi
   pid=$!
   started+=("$pid")
-  for _ in $(seq 600); do grep -qs "Listening on port" "$work/$label-$mode.log" && break; sleep 0.05; done
-  if ! grep -qs "Listening on port" "$work/$label-$mode.log"; then
+  for _ in $(seq 600); do grep -qs "Listening on port" "$log" && break; sleep 0.05; done
+  if ! grep -qs "Listening on port" "$log"; then
     echo "ab.sh: $binary ($mode) did not start within 30 s:" >&2
-    cat "$work/$label-$mode.log" >&2
+    cat "$log" >&2
     exit 1
   fi
   load "$mode" "$port" 1 >/dev/null
@@ -65,6 +68,11 @@ run() { # label binary mode
   after=$(cpu_ticks "$pid")
   peak=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
   requests=$(awk '/requests in/ { print $1 }' <<<"$output")
+  if [[ -z $requests ]]; then
+    echo "ab.sh: no requests served by $binary ($mode):" >&2
+    cat "$log" >&2
+    exit 1
+  fi
   rate=$(awk '/Requests\/sec/ { print $2 }' <<<"$output")
   kill "$pid"
   wait "$pid" 2>/dev/null || true
