@@ -5,14 +5,11 @@ namespace Fwatchdog.Telemetry;
 
 /// <summary>
 /// Renders a message template with string values as they are — no quotes — so lines read
-/// "Forking fprocess." and "Wrote 2 Bytes - Duration: 0.001234s" exactly as the Go watchdog's;
-/// numbers as Go's fmt prints them: a double with "F&lt;n&gt;" as %.nf (ties to even), a long with
-/// "HumanSize" as go-units does.
+/// "Forking fprocess." and "Wrote 2 Bytes - Duration: 0.001234s" exactly as the Go watchdog's
+/// (.NET's "F6" and "F4" round as Go's %f and %.4f), and a long formatted "HumanSize" as go-units does.
 /// </summary>
 internal static class MessageRenderer
 {
-    private const int NumberLength = 64;
-
     public static void Render(LogEvent logEvent, TextWriter output)
     {
         foreach (var token in logEvent.MessageTemplate.Tokens)
@@ -37,19 +34,11 @@ internal static class MessageRenderer
 
     private static bool TryRenderAsGo(LogEventPropertyValue value, string? format, TextWriter output)
     {
-        Span<char> text = stackalloc char[NumberLength];
-        switch (value)
-        {
-            case ScalarValue { Value: long bytes } when format == GoHumanSize.FormatName:
-                output.Write(text[..GoHumanSize.Format(bytes, text)]);
-                return true;
-            case ScalarValue { Value: double number } when format is ['F', >= '0' and <= '9']
-                && GoNumberFormat.TryFormatFixed(number, format[1] - '0', text, out var written):
-                output.Write(text[..written]);
-                return true;
-            default:
-                return false;
-        }
+        if (format != GoHumanSize.FormatName || value is not ScalarValue { Value: long bytes })
+            return false;
+        Span<char> text = stackalloc char[GoHumanSize.MaxLength];
+        output.Write(text[..GoHumanSize.Format(bytes, text)]);
+        return true;
     }
 
     public static string Render(LogEvent logEvent)

@@ -17,7 +17,7 @@ public sealed class RequestLog
 {
     private static readonly MessageTemplate ForkingTemplate = Parse("Forking fprocess.");
     private static readonly MessageTemplate WroteTemplate = Parse($"Wrote {{{LogFields.Bytes}}} Bytes - Duration: {{{LogFields.Duration}:F6}}s");
-    // The of-watchdog's two call lines, HumanSize sizes and %.4f seconds (MessageRenderer prints both as Go).
+    // The of-watchdog's two call lines: sizes in go-units' HumanSize (MessageRenderer), seconds as %.4f.
     private const string ForwardedText =
         $"{{{LogFields.Method}}} {{{LogFields.RequestUri}}} - {{{LogFields.StatusText}}} - ContentLength: {{{LogFields.ContentLength}:{GoHumanSize.FormatName}}} ({{{LogFields.Duration}:F4}}s)";
     private static readonly MessageTemplate ForwardedTemplate = Parse(ForwardedText);
