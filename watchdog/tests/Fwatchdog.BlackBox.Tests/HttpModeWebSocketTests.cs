@@ -61,10 +61,12 @@ public sealed class HttpModeWebSocketTests(ITestOutputHelper output) : WatchdogT
         }
 
         Assert.True(await Eventually.TrueWithinAsync(() => File.Exists(mark) && File.ReadAllText(mark) == "closed", Limits.Quick));
-        await watchdog.WaitForLineAsync("GET /ws - 101", Limits.Quick);
+        // The of-watchdog's ReverseProxy line for a WebSocket: the URI as sent, the code, the bytes relayed.
+        var callLine = $"GET /ws?mark={mark} - 101 - Bytes: ";
+        await watchdog.WaitForLineAsync(callLine, Limits.Quick);
         var metrics = await watchdog.MetricsClient.GetStringAsync("/metrics");
         Assert.Contains("http_requests_total{code=\"101\",method=\"get\"} 1", metrics);
-        Assert.Equal(1, watchdog.Output.Count(line => line.Contains("GET /ws - 101")));
+        Assert.Equal(1, watchdog.Output.Count(line => line.Contains(callLine)));
     }
 
     [Fact]

@@ -45,6 +45,23 @@ public sealed class ResponderTests : IDisposable
             $"X-Duration-Seconds: '{context.Response.Headers["X-Duration-Seconds"]}'");
     }
 
+    [Theory]
+    [InlineData("printf '<html><body>hi</body></html>'", "text/html; charset=utf-8")]
+    [InlineData("printf 'plain words'", "text/plain; charset=utf-8")]
+    [InlineData("printf '\\000\\001\\002'", "application/octet-stream")]
+    [InlineData("printf 'Status: 201\\n\\n<p>made</p>'", "text/html; charset=utf-8")]
+    [InlineData("true", null)]
+    [InlineData("printf 'Status: 200\\nContent-Encoding: gzip\\n\\n<p>zipped</p>'", null)]
+    public async Task Classic_sniffs_a_content_type_from_the_body_when_none_is_configured_or_echoed(string script, string? expected)
+    {
+        var options = script.Contains("Status:", StringComparison.Ordinal) ? Options(("cgi_response", "true")) : Options();
+        var context = Request();
+
+        await RespondAsync(new ClassicResponder(options, _time), options, context, script);
+
+        Assert.Equal(expected, context.Response.ContentType);
+    }
+
     [Fact]
     public async Task Classic_answers_a_non_zero_exit_with_500_and_the_exit_status_before_the_output()
     {

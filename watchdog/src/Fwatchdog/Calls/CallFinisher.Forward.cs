@@ -22,7 +22,7 @@ internal sealed partial class CallFinisher
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         metrics.FunctionCompleted(LabelOf(status, forward.End), null, seconds, outcome.BytesIn, outcome.BytesOut);
         if (!IsKubeletProbe(context.Request))
-            outcome.Log!.Forwarded(status, outcome.BytesOut, seconds, options.LogCallId);
+            outcome.Log!.Forwarded(OfWatchdogCallLine.For(context, outcome.Upstream, outcome.BytesOut), seconds, options.LogCallId);
     }
 
     /// <summary>

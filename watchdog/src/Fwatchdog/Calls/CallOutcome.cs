@@ -24,7 +24,7 @@ internal enum CallStage : byte
 internal readonly struct CallOutcome
 {
     private CallOutcome(CallStage stage, Refusal? refusal = null, in ForkOutcome fork = default, in ForwardOutcome forward = default,
-        FileEnd file = default, RequestLog? log = null, TimeSpan limit = default, long bytesIn = 0, long bytesOut = 0)
+        FileEnd file = default, RequestLog? log = null, TimeSpan limit = default, long bytesIn = 0, long bytesOut = 0, UpstreamAnswer upstream = default)
     {
         Stage = stage;
         Refusal = refusal;
@@ -35,6 +35,7 @@ internal readonly struct CallOutcome
         Limit = limit;
         BytesIn = bytesIn;
         BytesOut = bytesOut;
+        Upstream = upstream;
     }
 
     public CallStage Stage { get; }
@@ -49,13 +50,15 @@ internal readonly struct CallOutcome
     /// <summary>For a forwarded call: the body bytes it moved each way (a run's are in its <see cref="Execution.RunOutcome"/>).</summary>
     public long BytesIn { get; }
     public long BytesOut { get; }
+    /// <summary>For a forwarded call: the upstream's answer, for the call line.</summary>
+    public UpstreamAnswer Upstream { get; }
 
     public static CallOutcome Refused(Refusal refusal) => new(CallStage.Refused, refusal);
 
     public static CallOutcome Forked(in ForkOutcome end, RequestLog log, TimeSpan execTimeout) => new(CallStage.Forked, fork: end, log: log, limit: execTimeout);
 
     public static CallOutcome Forwarded(in ForwardOutcome outcome, ForwardedCall call) =>
-        new(CallStage.Forwarded, forward: outcome, log: call.Log, limit: call.Limit, bytesIn: call.BytesIn, bytesOut: call.BytesOut);
+        new(CallStage.Forwarded, forward: outcome, log: call.Log, limit: call.Limit, bytesIn: call.BytesIn, bytesOut: call.BytesOut, upstream: call.Upstream);
 
     public static CallOutcome Served(FileEnd end) => new(CallStage.Served, file: end);
 }

@@ -92,16 +92,24 @@ public sealed class SpillBuffer : Stream
         await _file.CopyToAsync(destination, 64 * 1024, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Copies the first bytes held into <paramref name="destination"/>; returns how many there were.</summary>
-    public async ValueTask<int> CopyStartAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the bytes held from <paramref name="offset"/> on into <paramref name="destination"/>,
+    /// as many as fit; returns how many there were.
+    /// </summary>
+    public async ValueTask<int> CopyStartAsync(Memory<byte> destination, CancellationToken cancellationToken, long offset = 0)
     {
+        if (offset >= _length)
+            return 0;
         if (_file is not null)
-            return await RandomAccess.ReadAsync(_file.SafeFileHandle, destination, 0, cancellationToken).ConfigureAwait(false);
+            return await RandomAccess.ReadAsync(_file.SafeFileHandle, destination, offset, cancellationToken).ConfigureAwait(false);
         var copied = 0;
         for (var i = 0; i < _chunks.Count && copied < destination.Length; i++)
         {
-            var take = Math.Min(ChunkUsed(i), destination.Length - copied);
-            _chunks[i].AsMemory(0, take).CopyTo(destination[copied..]);
+            var used = ChunkUsed(i);
+            var from = (int)Math.Min(offset, used);
+            offset -= from;
+            var take = Math.Min(used - from, destination.Length - copied);
+            _chunks[i].AsMemory(from, take).CopyTo(destination[copied..]);
             copied += take;
         }
         return copied;

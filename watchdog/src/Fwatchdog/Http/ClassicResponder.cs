@@ -36,6 +36,7 @@ internal sealed class ClassicResponder(WatchdogOptions options, TimeProvider tim
                 response.Headers["X-Duration-Seconds"] = seconds.ToString("F6", CultureInfo.InvariantCulture);
                 response.StatusCode = answer.Status;
                 cgi.Headers?.ApplyTo(response);
+                await SniffedContentType.SetIfMissingAsync(response, options.ContentType, output, cgi.BlockLength, context.RequestAborted).ConfigureAwait(false);
                 response.ContentLength = output.Length - cgi.BlockLength;
                 if (await WriteAsync(context, output, prefix: null, skip: cgi.BlockLength).ConfigureAwait(false) is { } cut)
                     return cut with { Run = outcome, Seconds = seconds };

@@ -18,5 +18,9 @@ internal sealed class ForwardedCall(HttpContext context, long started, RequestLo
     public ReadDeadlineStream? Body { get; set; }
     public long BytesIn { get; set; }
     public long BytesOut { get; set; }
+    /// <summary>The upstream's answer, for the call line, kept as it arrives.</summary>
+    public UpstreamAnswer Upstream { get; private set; }
+
+    public void UpstreamAnswered(HttpResponseMessage upstream) => Upstream = UpstreamAnswer.From(Context.Request.Method, upstream);
     public double Seconds => Stopwatch.GetElapsedTime(started).TotalSeconds;
 }

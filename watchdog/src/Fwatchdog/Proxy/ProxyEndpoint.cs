@@ -168,6 +168,7 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
                 new InvalidDataException($"the function's server sent a control character in its {invalid} header"));
         var status = (int)upstream.StatusCode;
         response.StatusCode = status;
+        call.UpstreamAnswered(upstream);
         CopyHeaders(upstream.Headers, response.Headers);
         // RFC 9112 §6.3: a chunked answer's Content-Length is ignored (chunked wins), and 204 and 304
         // have no body whatever they say. Passing the length on would let the function cut the

@@ -17,10 +17,13 @@ public sealed class RequestLog
 {
     private static readonly MessageTemplate ForkingTemplate = Parse("Forking fprocess.");
     private static readonly MessageTemplate WroteTemplate = Parse($"Wrote {{{LogFields.Bytes}}} Bytes - Duration: {{{LogFields.Duration}:F6}}s");
-    private static readonly MessageTemplate ForwardedTemplate =
-        Parse($"{{{LogFields.Method}}} {{{LogFields.Path}}} - {{{LogFields.Status}}} - ContentLength: {{{LogFields.Bytes}}}B ({{{LogFields.Duration}:F4}}s)");
-    private static readonly MessageTemplate ForwardedWithCallIdTemplate =
-        Parse($"{{{LogFields.Method}}} {{{LogFields.Path}}} - {{{LogFields.Status}}} - ContentLength: {{{LogFields.Bytes}}}B ({{{LogFields.Duration}:F4}}s) [{{{LogFields.CallId}}}]");
+    // The of-watchdog's two call lines: sizes in go-units' HumanSize (MessageRenderer), seconds as %.4f.
+    private const string ForwardedText =
+        $"{{{LogFields.Method}}} {{{LogFields.RequestUri}}} - {{{LogFields.StatusText}}} - ContentLength: {{{LogFields.ContentLength}:{GoHumanSize.FormatName}}} ({{{LogFields.Duration}:F4}}s)";
+    private static readonly MessageTemplate ForwardedTemplate = Parse(ForwardedText);
+    private static readonly MessageTemplate ForwardedWithCallIdTemplate = Parse(ForwardedText + $" [{{{LogFields.CallId}}}]");
+    private static readonly MessageTemplate ReverseProxiedTemplate =
+        Parse($"{{{LogFields.Method}}} {{{LogFields.RequestUri}}} - {{{LogFields.Status}}} - Bytes: {{{LogFields.Bytes}:{GoHumanSize.FormatName}}} ({{{LogFields.Duration}:F4}}s)");
     private static readonly MessageTemplate StandardErrorTemplate = Parse("stderr: {line}");
     private static readonly MessageTemplate VerbatimTemplate = Parse("{line}");
     private static readonly MessageTemplate DurationTemplate = Parse($"Duration: {{{LogFields.Duration}:F6}}s");
@@ -58,11 +61,18 @@ public sealed class RequestLog
         Write(LogEventLevel.Information, DurationTemplate,
             Property(LogFields.Bytes, bytes), Property(LogFields.Duration, seconds), Property(LogFields.Status, status));
 
-    /// <summary>mode=http: one line per proxied call, in of-watchdog's words.</summary>
-    /// <param name="withCallId">log_callid: the of-watchdog's " [&lt;call id&gt;]" at the end of the line.</param>
-    public void Forwarded(int status, long bytes, double seconds, bool withCallId = false) =>
-        Write(LogEventLevel.Information, withCallId ? ForwardedWithCallIdTemplate : ForwardedTemplate,
-            Property(LogFields.Status, status), Property(LogFields.Bytes, bytes), Property(LogFields.Duration, seconds));
+    /// <summary>
+    /// mode=http: one line per proxied call, in the of-watchdog's words:
+    /// "GET /query?x=1 - 200 OK - ContentLength: 57B (0.0011s)", or for the requests it hands to Go's
+    /// ReverseProxy (server-sent events, NDJSON, WebSocket) "GET /events - 200 - Bytes: 1.2kB (0.0011s)".
+    /// </summary>
+    /// <param name="withCallId">log_callid: the of-watchdog's " [&lt;call id&gt;]" at the end of the ContentLength line (its other line has none).</param>
+    public void Forwarded(in ForwardedLine line, double seconds, bool withCallId = false) =>
+        Write(LogEventLevel.Information,
+            line.ReverseProxyForm ? ReverseProxiedTemplate : withCallId ? ForwardedWithCallIdTemplate : ForwardedTemplate,
+            Property(LogFields.RequestUri, line.RequestUri), Property(LogFields.Status, line.Status),
+            Property(LogFields.StatusText, line.StatusText), Property(LogFields.ContentLength, line.ContentLength),
+            Property(LogFields.Bytes, line.BytesSent), Property(LogFields.Duration, seconds));
 
     /// <summary>jwt_auth refused the call: the Go middleware's "GET /fn - 401 ACCESS DENIED - (0s)", then why.</summary>
     public void AccessDenied(int status, string duration, string reason) =>

@@ -127,7 +127,7 @@ public class CallFinisherTests
         Assert.Equal(504, context.Response.StatusCode);
         Assert.Equal("The function did not answer within X-Timeout (2s).\n", Body(context));
         Assert.Contains(_log.Lines, line => line.StartsWith("Upstream request exceeded X-Timeout of 2s", StringComparison.Ordinal));
-        Assert.Contains(_log.Lines, line => line.StartsWith("POST /fn - 504 - ContentLength: 0B", StringComparison.Ordinal));
+        Assert.Contains(_log.Lines, line => line.StartsWith("POST /fn - 504 Gateway Timeout - ContentLength: 51B (", StringComparison.Ordinal));
         Assert.Equal(1, Executions("timeout"));
     }
 

@@ -78,6 +78,26 @@ public sealed class SpillBufferTests : IDisposable
     }
 
     [Theory]
+    [InlineData(100, 30, 512)]
+    [InlineData(20_000, 8190, 512)]
+    [InlineData(20_000, 19_900, 512)]
+    [InlineData(90_000, 65_537, 512)]
+    [InlineData(100, 100, 512)]
+    [InlineData(100, 150, 512)]
+    public async Task CopyStart_from_an_offset_reads_the_bytes_after_it_in_memory_and_on_disk(int size, int offset, int wanted)
+    {
+        var data = Pattern(size);
+        using var buffer = new SpillBuffer(Limit, _directory.Path);
+        await WriteInPiecesAsync(buffer, data, 4096);
+        var window = new byte[wanted];
+
+        var copied = await buffer.CopyStartAsync(window, CancellationToken.None, offset);
+
+        var expected = data[Math.Min(offset, size)..][..Math.Min(wanted, Math.Max(0, size - offset))];
+        Assert.Equal(expected, window[..copied]);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(16 * 1024)]

@@ -22,15 +22,16 @@ public sealed class ProxyEndpointTests
         {
             context.Response.StatusCode = StatusCodes.Status201Created;
             context.Response.Headers["X-From-Function"] = "yes";
+            context.Response.ContentLength = 12;
             await context.Response.WriteAsync("hello " + context.Request.Path);
         });
 
-        using var response = await proxy.Client.PostAsync("/greet", new StringContent("body"));
+        using var response = await proxy.Client.PostAsync("/greet?x=1&y=%20", new StringContent("body"));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal("yes", response.Headers.GetValues("X-From-Function").Single());
         Assert.Equal("hello /greet", await response.Content.ReadAsStringAsync());
-        await proxy.Log.WaitForAsync("POST /greet - 201 - ContentLength: 12B", Patience);
+        await proxy.Log.WaitForAsync("POST /greet?x=1&y=%20 - 201 Created - ContentLength: 12B (", Patience);
         Assert.Equal(1, proxy.Executions("success"));
     }
 
