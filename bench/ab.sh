@@ -77,16 +77,18 @@ run() { # label binary mode
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   awk -v m="$mode" -v l="$label" -v r="$rate" -v t=$((after - before)) -v n="$requests" -v k="$peak" \
-    'BEGIN { printf "%-8s %s %10.0f req/s %8.1f us/request %6.1f MiB\n", m, l, r, t * 10000 / n, k / 1024 }'
+    'BEGIN { printf "%-8s %s %10.0f req/s %8.1f us/request %6.1f MiB\n", m, l, r, t * 10000 / n, k / 1024 }' | tee -a "$results"
 }
 
+# The rounds run in this shell, not in a pipeline's subshell, so cleanup sees every PID started
+# (an early exit used to leave a watchdog and its nginx running).
 results=$work/results
 for round in $(seq "$rounds"); do
   for mode in ${MODES:-classic http}; do
     if ((round % 2)); then run A "$a" "$mode"; run B "$b" "$mode"
     else run B "$b" "$mode"; run A "$a" "$mode"; fi
   done
-done | tee "$results"
+done
 echo "means over $rounds rounds (A: $a, B: $b):"
 awk '{ key = $1 " " $2; rate[key] += $3; cpu[key] += $5; rss[key] += $7; n[key]++ }
   END { for (k in rate) printf "%-10s %10.0f req/s %8.1f us/request %6.1f MiB peak RSS\n", k, rate[k] / n[k], cpu[k] / n[k], rss[k] / n[k] }' "$results" | sort
