@@ -46,7 +46,7 @@ public sealed class HttpModeForwardingTests(ITestOutputHelper output) : Watchdog
         await using var watchdog = await StartAsync(upstream.Options());
 
         var request = Encoding.UTF8.GetBytes("GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Name: José\r\nConnection: close\r\n\r\n");
-        var response = await ExchangeLatin1Async(watchdog.Port, request);
+        var response = await RawHttp.ExchangeAsync(watchdog.Port, request, Limits.Quick);
 
         Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
         var echo = JsonDocument.Parse(response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]).RootElement;
@@ -60,7 +60,7 @@ public sealed class HttpModeForwardingTests(ITestOutputHelper output) : Watchdog
         using var upstream = new UpstreamServer();
         await using var watchdog = await StartAsync(upstream.Options());
 
-        var response = await ExchangeLatin1Async(watchdog.Port, Encoding.ASCII.GetBytes("GET /utf8-header HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+        var response = await RawHttp.ExchangeAsync(watchdog.Port, Encoding.ASCII.GetBytes("GET /utf8-header HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"), Limits.Quick);
 
         Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
         Assert.Contains("filename=\"" + Encoding.Latin1.GetString(Encoding.UTF8.GetBytes("café")) + ".txt\"", response, StringComparison.Ordinal);
@@ -81,18 +81,6 @@ public sealed class HttpModeForwardingTests(ITestOutputHelper output) : Watchdog
     }
 
     /// <summary>One request on its own connection; the whole response as Latin-1, so every byte is one character.</summary>
-    private static async Task<string> ExchangeLatin1Async(int port, byte[] request)
-    {
-        using var socket = await RawHttp.ConnectAsync(port);
-        using var cts = new CancellationTokenSource(Limits.Quick);
-        await socket.SendAsync(request, System.Net.Sockets.SocketFlags.None, cts.Token);
-        var received = new List<byte>();
-        var buffer = new byte[4096];
-        int n;
-        while ((n = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, cts.Token)) > 0)
-            received.AddRange(buffer.AsSpan(0, n));
-        return Encoding.Latin1.GetString(received.ToArray());
-    }
 
     [Fact]
     public async Task Upstream_status_codes_pass_through_and_a_call_id_is_generated_when_absent()

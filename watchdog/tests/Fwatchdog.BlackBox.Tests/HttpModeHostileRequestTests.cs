@@ -128,16 +128,6 @@ public sealed class HttpModeHostileRequestTests(ITestOutputHelper output) : Watc
         Assert.Equal(0, watchdog.Output.Count(l => l.Contains("Unexpected error", StringComparison.Ordinal)));
     }
 
-    private static async Task<string> ExchangeAsync(int port, string request)
-    {
-        using var socket = await RawHttp.ConnectAsync(port);
-        using var cts = new CancellationTokenSource(Limits.Quick);
-        await socket.SendAsync(Encoding.Latin1.GetBytes(request), System.Net.Sockets.SocketFlags.None, cts.Token);
-        var received = new List<byte>();
-        var buffer = new byte[4096];
-        int n;
-        while ((n = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, cts.Token)) > 0)
-            received.AddRange(buffer.AsSpan(0, n));
-        return Encoding.Latin1.GetString(received.ToArray());
-    }
+    private static Task<string> ExchangeAsync(int port, string request) =>
+        RawHttp.ExchangeAsync(port, Encoding.Latin1.GetBytes(request), Limits.Quick);
 }

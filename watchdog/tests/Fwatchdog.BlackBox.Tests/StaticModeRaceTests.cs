@@ -94,6 +94,7 @@ public sealed class StaticModeRaceTests(ITestOutputHelper output) : WatchdogTest
                 received += await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, limit.Token);
         } // each closed after 256 KiB
         // Until the watchdog has seen every close, it may still be reading: wait for its reads to settle.
+        // No event says "stopped reading", so quiet is measured: the count unchanged over 200 ms.
         var settled = await Eventually.TrueWithinAsync(async () =>
         {
             var first = ReadBytes(watchdog.Pid);
