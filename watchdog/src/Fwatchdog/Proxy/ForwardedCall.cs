@@ -21,6 +21,6 @@ internal sealed class ForwardedCall(HttpContext context, long started, RequestLo
     /// <summary>The upstream's answer, for the call line, kept as it arrives.</summary>
     public UpstreamAnswer Upstream { get; private set; }
 
-    public void UpstreamAnswered(HttpResponseMessage upstream) => Upstream = UpstreamAnswer.From(Context.Request.Method, upstream);
+    public void UpstreamAnswered(Forwarding.ResponseHead upstream) => Upstream = UpstreamAnswer.From(Context.Request.Method, upstream);
     public double Seconds => Stopwatch.GetElapsedTime(started).TotalSeconds;
 }

@@ -1,65 +1,99 @@
 using System.Net;
 using Fwatchdog.Http;
+using Fwatchdog.Proxy.Forwarding;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Primitives;
 
 namespace Fwatchdog.Proxy;
 
+/// <summary>How the forwarded request's body is delimited on the upstream connection.</summary>
+internal enum RequestFraming : byte
+{
+    /// <summary>No body and no length (a GET, an upgrade).</summary>
+    None,
+    /// <summary><c>Content-Length</c> (0 too, when the client sent it).</summary>
+    Length,
+    /// <summary><c>Transfer-Encoding: chunked</c>: the client sent no length.</summary>
+    Chunked,
+}
+
 /// <summary>
-/// The client's request as the upstream receives it: same method, the path and query exactly as the
-/// client sent them (no decoding or normalising), every end-to-end header, the client's Host, and
+/// The client's request head as the upstream receives it: same method, the path and query exactly as
+/// the client sent them (no decoding or normalising), the client's Host first, every end-to-end
+/// header in the client's order (a repeated one on its own lines, as Go writes them), X-Call-Id, and
 /// X-Forwarded-For / X-Forwarded-Proto added, as of-watchdog users' servers expect.
 /// </summary>
 internal sealed class ForwardedRequest(Uri upstreamUrl)
 {
-    private static readonly UriCreationOptions Verbatim = new() { DangerousDisablePathAndQueryCanonicalization = true };
-
-    // upstream_url plus the client's target, as of-watchdog joins them ("http://127.0.0.1:3000" + "/a?b").
-    private readonly string _base = upstreamUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+    // upstream_url's path, then the client's target, as of-watchdog joins them ("http://127.0.0.1:3000/fn" + "/a?b").
+    private readonly string _pathPrefix = upstreamUrl.AbsolutePath.TrimEnd('/');
+    private readonly string _authority = upstreamUrl.Authority;
+    private ClientAddress? _lastClient;
 
     /// <param name="upgrade">The client asks to switch protocols (WebSocket): <c>Connection: Upgrade</c> and its
     /// <c>Upgrade</c> header go along, though hop-by-hop, since the upstream must see the handshake.</param>
-    public HttpRequestMessage Create(HttpContext context, HttpContent? content, string callId, bool upgrade = false)
+    public void WriteHead(HttpContext context, string callId, RequestFraming framing, long length, bool upgrade, RequestHeadBuffer head)
     {
         var request = context.Request;
-        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), new Uri(_base + Target(context), in Verbatim))
-        {
-            Version = HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = content,
-        };
-        var headers = message.Headers;
-        var connection = request.Headers.Connection;
-        foreach (var (name, values) in request.Headers)
+        head.WriteAscii(request.Method);
+        head.Write(" "u8);
+        if (_pathPrefix.Length > 0)
+            head.WriteUtf8(_pathPrefix);
+        head.WriteUtf8(Target(context));
+        head.Write(" HTTP/1.1\r\n"u8);
+        head.WriteHeader("Host", request.Host.HasValue ? request.Host.Value : _authority);
+
+        var headers = request.Headers;
+        var connection = headers.Connection;
+        foreach (var (name, values) in headers)
         {
             if (HopByHopHeaders.Contains(name) || IsSetHere(name) || (connection.Count > 0 && HopByHopHeaders.NamedBy(connection, name)))
                 continue;
-            if (!Add(headers, name, values) && content is not null)
-                Add(content.Headers, name, values); // Content-Type and the other content headers
+            foreach (var value in values)
+                head.WriteHeader(name, value ?? "");
         }
         if (upgrade)
         {
-            headers.TryAddWithoutValidation("Connection", "Upgrade");
-            headers.TryAddWithoutValidation("Upgrade", (IEnumerable<string?>)request.Headers.Upgrade.ToArray());
+            head.Write("Connection: Upgrade\r\n"u8);
+            foreach (var protocol in headers.Upgrade)
+                head.WriteHeader("Upgrade", protocol ?? "");
         }
-        if (request.Host.HasValue)
-            headers.Host = request.Host.Value;
         // The call id the watchdog logs and echoes: the client's, or a generated one that replaces
         // an absent or unusable one.
-        headers.TryAddWithoutValidation(CallId.Header, callId);
+        head.WriteHeader(CallId.Header, callId);
 
-        var client = context.Connection.RemoteIpAddress;
-        if (client is not null)
+        var forwardedFor = headers["X-Forwarded-For"];
+        if (context.Connection.RemoteIpAddress is { } client)
         {
-            var address = (client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client).ToString();
-            var forwardedFor = request.Headers["X-Forwarded-For"];
-            headers.Remove("X-Forwarded-For");
-            headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor.Count > 0 ? $"{forwardedFor}, {address}" : address);
+            head.Write("X-Forwarded-For: "u8);
+            if (forwardedFor.Count > 0)
+            {
+                head.WriteUtf8(forwardedFor.ToString());
+                head.Write(", "u8);
+            }
+            head.WriteAscii(AddressOf(client));
+            head.Write("\r\n"u8);
         }
-        if (!request.Headers.ContainsKey("X-Forwarded-Proto"))
-            headers.TryAddWithoutValidation("X-Forwarded-Proto", "http"); // the watchdog listens on plain HTTP only
-        return message;
+        else
+        {
+            foreach (var value in forwardedFor)
+                head.WriteHeader("X-Forwarded-For", value ?? "");
+        }
+        if (!headers.ContainsKey("X-Forwarded-Proto"))
+            head.Write("X-Forwarded-Proto: http\r\n"u8); // the watchdog listens on plain HTTP only
+
+        switch (framing)
+        {
+            case RequestFraming.Length:
+                head.Write("Content-Length: "u8);
+                head.WriteDecimal(length);
+                head.Write("\r\n"u8);
+                break;
+            case RequestFraming.Chunked:
+                head.Write("Transfer-Encoding: chunked\r\n"u8);
+                break;
+        }
+        head.Write("\r\n"u8);
     }
 
     /// <summary>The request target as received; absolute-form targets fall back to the parsed path and query.</summary>
@@ -72,15 +106,23 @@ internal sealed class ForwardedRequest(Uri upstreamUrl)
         return request.PathBase.Add(request.Path).ToUriComponent() + request.QueryString.ToUriComponent();
     }
 
-    /// <summary>Host is set explicitly; Content-Length comes from the body; Expect is answered by Kestrel itself.</summary>
+    /// <summary>Host comes first; Content-Length or Transfer-Encoding from the framing; Expect is answered by Kestrel itself; the call id and X-Forwarded-For are written here.</summary>
     private static bool IsSetHere(string name) =>
         string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase) ||
         string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase) ||
         string.Equals(name, "Expect", StringComparison.OrdinalIgnoreCase) ||
-        string.Equals(name, CallId.Header, StringComparison.OrdinalIgnoreCase);
+        string.Equals(name, CallId.Header, StringComparison.OrdinalIgnoreCase) ||
+        string.Equals(name, "X-Forwarded-For", StringComparison.OrdinalIgnoreCase);
 
-    private static bool Add(System.Net.Http.Headers.HttpHeaders headers, string name, StringValues values) =>
-        values.Count == 1
-            ? headers.TryAddWithoutValidation(name, values[0])
-            : headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values.ToArray());
+    /// <summary>A client's address as text, kept for the next call: a function's callers are few (the gateway), their calls many.</summary>
+    private string AddressOf(IPAddress client)
+    {
+        if (_lastClient is { } last && last.Address.Equals(client))
+            return last.Text;
+        var text = (client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client).ToString();
+        _lastClient = new ClientAddress(client, text);
+        return text;
+    }
+
+    private sealed record ClientAddress(IPAddress Address, string Text);
 }

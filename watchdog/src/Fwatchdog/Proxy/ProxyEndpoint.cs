@@ -1,10 +1,11 @@
-using System.Net;
+using System.Net.Sockets;
 using System.Globalization;
 using Fwatchdog.Calls;
 using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
 using Fwatchdog.Http;
 using Fwatchdog.Lifecycle;
+using Fwatchdog.Proxy.Forwarding;
 using Fwatchdog.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -29,16 +30,16 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
 
     private readonly WatchdogOptions _options;
     private readonly UpstreamReadiness _readiness;
-    private readonly HttpMessageInvoker _upstream;
+    private readonly UpstreamConnectionPool _pool;
     private readonly ForwardedRequest _forwarded;
     private readonly InflightLimiter _limiter;
     private readonly ILogger _log;
 
-    public ProxyEndpoint(WatchdogOptions options, UpstreamReadiness readiness, HttpMessageInvoker upstream, InflightLimiter limiter, ILogger log)
+    public ProxyEndpoint(WatchdogOptions options, UpstreamReadiness readiness, UpstreamConnectionPool pool, InflightLimiter limiter, ILogger log)
     {
         _options = options;
         _readiness = readiness;
-        _upstream = upstream;
+        _pool = pool;
         _forwarded = new ForwardedRequest(options.UpstreamUrl!);
         _limiter = limiter;
         _log = log;
@@ -94,30 +95,76 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
         // requests one feature look-up.
         var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } feature && context.Request.Headers.Upgrade.Count > 0
             ? feature : null;
-        RequestBodyContent? streamed = null;
-        HttpResponseMessage response;
-        try
+        var exchange = new UpstreamExchange(_pool, HttpMethods.IsHead(context.Request.Method), upgrade is not null);
+        await using (exchange.ConfigureAwait(false))
         {
-            var content = upgrade is null ? await OpenBodyAsync(call, token).ConfigureAwait(false) : null;
-            streamed = content as RequestBodyContent;
-            call.BytesIn = content is RequestBodyContent ? 0 : content?.Headers.ContentLength ?? 0;
-            using var message = _forwarded.Create(context, content, callId, upgrade is not null);
-            response = await _upstream.SendAsync(message, token).ConfigureAwait(false);
+            ResponseHead response;
+            try
+            {
+                await WriteRequestAsync(call, exchange, callId, upgrade is not null, token).ConfigureAwait(false);
+                response = await exchange.StartAsync(token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsCallFailure(e))
+            {
+                call.BytesIn += exchange.StreamedBytes;
+                return Classify(call, e);
+            }
+            var relayed = upgrade is not null && response.Status == StatusCodes.Status101SwitchingProtocols
+                ? await RelayUpgradedAsync(call, upgrade, response, exchange).ConfigureAwait(false)
+                : await RelayAsync(call, exchange, response, token).ConfigureAwait(false);
+            call.BytesIn += exchange.StreamedBytes;
+            return relayed;
         }
-        catch (Exception e) when (IsCallFailure(e))
+    }
+
+    /// <summary>Bodies this small that are already here go out with the head, in one write.</summary>
+    private const int InlineBodyLimit = 16 * 1024;
+
+    /// <summary>
+    /// The request head, and its body: none; with the head when it is small and all here (or read whole
+    /// first, with http_buffer_req_body); else streamed behind the head as it arrives, under read_timeout,
+    /// with the client's Content-Length, or chunked when it sent none.
+    /// </summary>
+    private async Task WriteRequestAsync(ForwardedCall call, UpstreamExchange exchange, string callId, bool upgrade, CancellationToken token)
+    {
+        var context = call.Context;
+        var request = context.Request;
+        var length = request.ContentLength;
+        var hasBody = !upgrade && (length > 0 || (length is null && request.Headers.TransferEncoding.Count > 0));
+        if (!hasBody)
         {
-            call.BytesIn += streamed?.BytesSent ?? 0;
-            return Classify(call, e);
+            _forwarded.WriteHead(context, callId, length == 0 ? RequestFraming.Length : RequestFraming.None, 0, upgrade, exchange.Head);
+            return;
         }
-        ForwardOutcome relayed;
-        using (response)
+        if (length <= InlineBodyLimit && request.BodyReader.TryRead(out var arrived))
         {
-            relayed = upgrade is not null && response.StatusCode == HttpStatusCode.SwitchingProtocols
-                ? await RelayUpgradedAsync(call, upgrade, response).ConfigureAwait(false)
-                : await RelayAsync(call, response, token).ConfigureAwait(false);
+            if (arrived.Buffer.Length == length)
+            {
+                _forwarded.WriteHead(context, callId, RequestFraming.Length, length.Value, upgrade, exchange.Head);
+                exchange.Head.Write(arrived.Buffer);
+                request.BodyReader.AdvanceTo(arrived.Buffer.End);
+                call.BytesIn = length.Value;
+                return;
+            }
+            request.BodyReader.AdvanceTo(arrived.Buffer.Start); // not all here yet: streamed below
         }
-        call.BytesIn += streamed?.BytesSent ?? 0;
-        return relayed;
+        var body = new ReadDeadlineStream(request.Body, _options.ReadTimeout, context.Abort);
+        call.Body = body;
+        if (_options.BufferRequestBody)
+        {
+            await using (body.ConfigureAwait(false))
+            {
+                var buffered = new MemoryStream();
+                await body.CopyToAsync(buffered, token).ConfigureAwait(false);
+                _forwarded.WriteHead(context, callId, RequestFraming.Length, buffered.Length, upgrade, exchange.Head);
+                exchange.Head.Write(buffered.GetBuffer().AsSpan(0, (int)buffered.Length));
+                call.BytesIn = buffered.Length;
+                return;
+            }
+        }
+        _forwarded.WriteHead(context, callId, length is null ? RequestFraming.Chunked : RequestFraming.Length, length ?? 0, upgrade, exchange.Head);
+        exchange.StreamBody = body;
+        exchange.StreamChunked = length is null;
     }
 
     /// <summary>Holds a request that came before the upstream was up: null once it is, else how the call ended instead.</summary>
@@ -139,70 +186,44 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
         return ready ? null : new ForwardOutcome(ForwardEnd.UpstreamExited);
     }
 
-    /// <summary>Null for no body; streamed as it arrives, or read whole first with http_buffer_req_body.</summary>
-    private async Task<HttpContent?> OpenBodyAsync(ForwardedCall call, CancellationToken token)
-    {
-        var context = call.Context;
-        var request = context.Request;
-        var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
-        if (!hasBody)
-            return request.ContentLength == 0 ? new ReadOnlyMemoryContent(ReadOnlyMemory<byte>.Empty) : null;
-        var body = new ReadDeadlineStream(request.Body, _options.ReadTimeout, context.Abort);
-        call.Body = body;
-        if (!_options.BufferRequestBody)
-            return new RequestBodyContent(body, request.ContentLength);
-        await using (body)
-        {
-            var buffered = new MemoryStream();
-            await body.CopyToAsync(buffered, token).ConfigureAwait(false);
-            return new ByteArrayContent(buffered.GetBuffer(), 0, (int)buffered.Length);
-        }
-    }
-
-    private static async Task<ForwardOutcome> RelayAsync(ForwardedCall call, HttpResponseMessage upstream, CancellationToken token)
+    private static async Task<ForwardOutcome> RelayAsync(ForwardedCall call, UpstreamExchange exchange, ResponseHead upstream, CancellationToken token)
     {
         var context = call.Context;
         var response = context.Response;
-        if (HeaderWithControlCharacter(upstream) is { } invalid)
-            return new ForwardOutcome(ForwardEnd.UpstreamFailed,
-                new InvalidDataException($"the function's server sent a control character in its {invalid} header"));
-        var status = (int)upstream.StatusCode;
+        var status = upstream.Status;
         response.StatusCode = status;
         call.UpstreamAnswered(upstream);
-        CopyHeaders(upstream.Headers, response.Headers);
-        // RFC 9112 §6.3: a chunked answer's Content-Length is ignored (chunked wins), and 204 and 304
-        // have no body whatever they say. Passing the length on would let the function cut the
-        // answer short or desynchronise the client's kept-alive connection.
-        var bodiless = status is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified;
-        CopyHeaders(upstream.Content.Headers, response.Headers, dropLength: bodiless || upstream.Headers.TransferEncodingChunked == true);
+        CopyHeaders(upstream, response.Headers);
+        // RFC 9112 §6.3: a chunked answer's Content-Length is ignored (chunked wins, and the parser
+        // kept it out of the headers), and 204 and 304 have no body whatever they say. Passing a
+        // length on otherwise would let the function cut the answer short or desynchronise the
+        // client's kept-alive connection. A HEAD's length describes the GET's body, and goes along.
+        if (upstream.ContentLength != ResponseHead.NoLength && !upstream.Chunked && status is not (StatusCodes.Status204NoContent or StatusCodes.Status304NotModified))
+            response.ContentLength = upstream.ContentLength;
         response.Headers["X-Duration-Seconds"] = call.Seconds.ToString("F6", CultureInfo.InvariantCulture);
-        if (bodiless)
+        if (exchange.Framing == BodyFraming.None)
             return ForwardOutcome.Relayed;
 
-        var buffer = new CopyBuffer();
+        var writer = response.BodyWriter;
         try
         {
-            await using var body = await upstream.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
             while (true)
             {
-                var pending = body.ReadAsync(buffer.Memory, token);
+                var pending = exchange.ReadBodyAsync(token);
                 if (!pending.IsCompleted && !response.HasStarted)
-                    await response.Body.FlushAsync(token).ConfigureAwait(false); // headers out now: the body may take a while
-                var read = await pending.ConfigureAwait(false);
-                if (read == 0)
+                    await response.StartAsync(token).ConfigureAwait(false); // headers out now: the body may take a while
+                var piece = await pending.ConfigureAwait(false);
+                if (piece.IsEmpty)
                     return ForwardOutcome.Relayed;
-                await response.Body.WriteAsync(buffer.Memory[..read], token).ConfigureAwait(false);
-                call.BytesOut += read;
-                buffer.Observe(read);
+                var flushed = await writer.WriteAsync(piece, token).ConfigureAwait(false);
+                call.BytesOut += piece.Length;
+                if (flushed.IsCompleted)
+                    return new ForwardOutcome(ForwardEnd.ClientGone); // Kestrel takes no more: the client's connection is gone
             }
         }
         catch (Exception e) when (IsCallFailure(e))
         {
             return Classify(call, e);
-        }
-        finally
-        {
-            buffer.Dispose();
         }
     }
 
@@ -213,23 +234,23 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
     /// and read_timeout/write_timeout do not cut an idle session. The session holds its max_inflight
     /// slot until it ends and is logged and counted once, then, with status 101.
     /// </summary>
-    private static async Task<ForwardOutcome> RelayUpgradedAsync(ForwardedCall call, IHttpUpgradeFeature upgrade, HttpResponseMessage upstream)
+    private static async Task<ForwardOutcome> RelayUpgradedAsync(ForwardedCall call, IHttpUpgradeFeature upgrade, ResponseHead upstream, UpstreamExchange exchange)
     {
         var context = call.Context;
         var response = context.Response;
-        CopyHeaders(upstream.Headers, response.Headers);
-        CopyHeaders(upstream.Content.Headers, response.Headers);
-        response.Headers.Upgrade = upstream.Headers.Upgrade.ToString(); // hop-by-hop, yet the handshake's point
+        call.UpstreamAnswered(upstream);
+        CopyHeaders(upstream, response.Headers);
+        response.Headers.Upgrade = upstream.Upgrade; // hop-by-hop, yet the handshake's point
         response.Headers["X-Duration-Seconds"] = call.Seconds.ToString("F6", CultureInfo.InvariantCulture);
+        var server = exchange.Upgrade();
         Stream client;
-        Stream server;
         try
         {
-            server = await upstream.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false);
             client = await upgrade.UpgradeAsync().ConfigureAwait(false); // sends the 101
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException or HttpRequestException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
         {
+            await server.DisposeAsync().ConfigureAwait(false);
             return new ForwardOutcome(ForwardEnd.UpgradeFailed, e);
         }
         var session = new UpgradedSession(client, server);
@@ -240,7 +261,7 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
     }
 
     private static bool IsCallFailure(Exception e) =>
-        e is HttpRequestException or OperationCanceledException or IOException or Microsoft.AspNetCore.Http.BadHttpRequestException;
+        e is IOException or SocketException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException;
 
     /// <summary>
     /// The one place a failed forward is classified, most specific cause first: read_timeout (which
@@ -261,33 +282,13 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
         return new ForwardOutcome(ForwardEnd.UpstreamFailed, error);
     }
 
-    /// <summary>
-    /// Kestrel refuses to send a header value with a control character, and would turn the answer
-    /// into an empty 500 after the fact; it is the upstream's fault, named before anything is sent.
-    /// </summary>
-    private static string? HeaderWithControlCharacter(HttpResponseMessage upstream)
+    /// <summary>The upstream's end-to-end headers (the parser kept out framing and hop-by-hop ones), a repeated one (Set-Cookie) as several values.</summary>
+    private static void CopyHeaders(ResponseHead from, IHeaderDictionary to)
     {
-        foreach (var headers in (ReadOnlySpan<System.Net.Http.Headers.HttpHeaders>)[upstream.Headers, upstream.Content.Headers])
+        foreach (var (name, value) in from.Headers)
         {
-            foreach (var (name, values) in headers.NonValidated)
-            {
-                foreach (var value in values)
-                {
-                    if (RequestHeaderRules.HasControlCharacters(value))
-                        return name;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to, bool dropLength = false)
-    {
-        foreach (var (name, values) in from.NonValidated)
-        {
-            if (HopByHopHeaders.Contains(name) || (dropLength && string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase)))
-                continue;
-            to[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues(values.ToArray());
+            if (!to.TryAdd(name, value))
+                to[name] = StringValues.Concat(to[name], value);
         }
     }
 }

@@ -2,6 +2,7 @@ using Fwatchdog.Configuration;
 using Fwatchdog.Execution;
 using Fwatchdog.Http;
 using Fwatchdog.Lifecycle;
+using Fwatchdog.Proxy.Forwarding;
 using Fwatchdog.Telemetry;
 using Serilog;
 
@@ -20,7 +21,8 @@ internal sealed class ProxyMode : IWatchdogMode
     private readonly ILogger _log;
     private readonly UpstreamProcess _process;
     private readonly UpstreamReadiness _readiness;
-    private readonly HttpMessageInvoker _upstream;
+    private readonly UpstreamConnectionPool _connections;
+    private readonly HttpMessageInvoker? _readyClient;
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ProxyMode(WatchdogOptions options, FunctionRunner runner, InflightLimiter limiter, ILogger log)
@@ -31,11 +33,14 @@ internal sealed class ProxyMode : IWatchdogMode
         var endpoint = UpstreamConnections.EndPointOf(url);
         _process = new UpstreamProcess(runner, options.PrefixLogs, options.LogBufferSize, log);
         _readiness = new UpstreamReadiness(endpoint, log);
-        _upstream = UpstreamConnections.Create(endpoint);
-        Endpoint = new ProxyEndpoint(options, _readiness, _upstream, limiter, log);
-        ReadinessCheck = options.ReadyPath is { } readyPath
-            ? new ReadyPathCheck(_upstream, new Uri(url.GetLeftPart(UriPartial.Authority) + readyPath))
-            : null;
+        _connections = new UpstreamConnectionPool(endpoint, TimeProvider.System);
+        Endpoint = new ProxyEndpoint(options, _readiness, _connections, limiter, log);
+        if (options.ReadyPath is { } readyPath)
+        {
+            // A probe every few seconds: the general-purpose client is the right tool, not the forwarder.
+            _readyClient = UpstreamConnections.Create(endpoint);
+            ReadinessCheck = new ReadyPathCheck(_readyClient, new Uri(url.GetLeftPart(UriPartial.Authority) + readyPath));
+        }
     }
 
     public IFunctionEndpoint Endpoint { get; }
@@ -79,6 +84,7 @@ internal sealed class ProxyMode : IWatchdogMode
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync().ConfigureAwait(false);
-        _upstream.Dispose();
+        _connections.Dispose();
+        _readyClient?.Dispose();
     }
 }

@@ -50,8 +50,12 @@ internal static class UpstreamConnections
         return new DnsEndPoint(host, url.Port);
     }
 
-    /// <summary>One TCP connection to the upstream, Nagle off; also the readiness probe's.</summary>
-    public static async ValueTask<Stream> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken)
+    /// <summary>One TCP connection to the upstream as a stream: the readiness probe's.</summary>
+    public static async ValueTask<Stream> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken) =>
+        new NetworkStream(await ConnectSocketAsync(endpoint, cancellationToken).ConfigureAwait(false), ownsSocket: true);
+
+    /// <summary>One TCP connection to the upstream, Nagle off: what forwarded requests and the probe both use.</summary>
+    public static async ValueTask<Socket> ConnectSocketAsync(EndPoint endpoint, CancellationToken cancellationToken)
     {
         var socket = endpoint is DnsEndPoint
             ? new Socket(SocketType.Stream, ProtocolType.Tcp)
@@ -60,7 +64,7 @@ internal static class UpstreamConnections
         {
             socket.NoDelay = true;
             await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
+            return socket;
         }
         catch
         {

@@ -27,6 +27,8 @@ internal static class UpstreamFailure
         {
             switch (e)
             {
+                case Forwarding.UpstreamProtocolException:
+                    return e.Message;
                 case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
                     return "connection refused (is the function's server listening on upstream_url?)";
                 case SocketException { SocketErrorCode: SocketError.ConnectionReset }:

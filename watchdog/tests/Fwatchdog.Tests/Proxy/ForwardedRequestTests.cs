@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text;
 using Fwatchdog.Proxy;
+using Fwatchdog.Proxy.Forwarding;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -21,63 +23,96 @@ public class ForwardedRequestTests
         return context;
     }
 
-    private static string? Header(HttpRequestMessage message, string name) =>
-        message.Headers.NonValidated.TryGetValues(name, out var values) ? values.ToString() : null;
+    /// <summary>The head as the upstream receives it, as lines (the final empty line included).</summary>
+    private static string[] Head(HttpContext context, RequestFraming framing = RequestFraming.None, long length = 0, bool upgrade = false,
+        string callId = "id-0", ForwardedRequest? forwarded = null)
+    {
+        using var head = new RequestHeadBuffer();
+        (forwarded ?? Forwarded).WriteHead(context, callId, framing, length, upgrade, head);
+        var text = Encoding.UTF8.GetString(head.Written.Span);
+        Assert.EndsWith("\r\n\r\n", text, StringComparison.Ordinal);
+        return text[..^2].Split("\r\n");
+    }
 
     [Fact]
-    public void Method_path_and_query_are_forwarded_exactly_as_received()
+    public void Method_path_and_query_are_forwarded_exactly_as_received_and_host_comes_first()
     {
-        using var message = Forwarded.Create(Context("DELETE", "/a/%2F/../b?x=%20&y"), null, "id-0");
+        var lines = Head(Context("DELETE", "/a/%2F/../b?x=%20&y"));
 
-        Assert.Equal(HttpMethod.Delete, message.Method);
-        Assert.Equal("http://127.0.0.1:3000/a/%2F/../b?x=%20&y", message.RequestUri!.OriginalString);
-        Assert.Equal("/a/%2F/../b?x=%20&y", message.RequestUri.PathAndQuery);
+        Assert.Equal("DELETE /a/%2F/../b?x=%20&y HTTP/1.1", lines[0]);
+        Assert.Equal("Host: function.example:8080", lines[1]);
     }
 
     [Fact]
     public void Hop_by_hop_headers_and_those_the_connection_header_names_are_dropped()
     {
-        using var message = Forwarded.Create(Context("GET", "/",
+        var lines = Head(Context("GET", "/",
             ("Connection", "keep-alive, X-Drop"), ("Keep-Alive", "timeout=5"), ("X-Drop", "1"), ("TE", "trailers"),
-            ("Proxy-Authorization", "x"), ("Upgrade", "h2c"), ("X-Keep", "2")), null, "id-0");
+            ("Proxy-Authorization", "x"), ("Upgrade", "h2c"), ("X-Keep", "2")));
 
-        Assert.Null(Header(message, "Connection"));
-        Assert.Null(Header(message, "Keep-Alive"));
-        Assert.Null(Header(message, "X-Drop"));
-        Assert.Null(Header(message, "TE"));
-        Assert.Null(Header(message, "Proxy-Authorization"));
-        Assert.Null(Header(message, "Upgrade"));
-        Assert.Equal("2", Header(message, "X-Keep"));
+        Assert.DoesNotContain(lines, line => line.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(lines, line => line.StartsWith("Keep-Alive:", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(lines, line => line.StartsWith("X-Drop:", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(lines, line => line.StartsWith("TE:", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(lines, line => line.StartsWith("Proxy-Authorization:", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(lines, line => line.StartsWith("Upgrade:", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("X-Keep: 2", lines);
     }
 
     [Fact]
-    public void Host_is_kept_and_forwarding_headers_are_added()
+    public void An_upgrade_keeps_its_handshake_headers()
     {
-        using var message = Forwarded.Create(Context("GET", "/", ("X-Forwarded-For", "192.0.2.1")), null, "id-0");
+        var lines = Head(Context("GET", "/ws", ("Connection", "Upgrade"), ("Upgrade", "websocket")), upgrade: true);
 
-        Assert.Equal("function.example:8080", message.Headers.Host);
-        Assert.Equal("192.0.2.1, 10.1.2.3", Header(message, "X-Forwarded-For"));
-        Assert.Equal("http", Header(message, "X-Forwarded-Proto"));
+        Assert.Contains("Connection: Upgrade", lines);
+        Assert.Contains("Upgrade: websocket", lines);
     }
 
     [Fact]
-    public void The_watchdogs_call_id_replaces_the_clients_and_content_headers_go_on_the_content()
+    public void Forwarding_headers_are_added_and_a_repeated_header_keeps_its_lines()
     {
-        using var content = new ByteArrayContent([1, 2]);
-        using var message = Forwarded.Create(Context("POST", "/", ("Content-Type", "text/csv"), ("Content-Length", "2"), ("X-Call-Id", "")), content, "id-1");
+        var lines = Head(Context("GET", "/", ("X-Forwarded-For", "192.0.2.1"), ("X-Multi", "a"), ("X-Multi", "b")));
 
-        Assert.Equal("id-1", Header(message, "X-Call-Id"));
-        Assert.Equal("text/csv", content.Headers.ContentType!.ToString());
-        Assert.Equal(2, content.Headers.ContentLength);
+        Assert.Contains("X-Forwarded-For: 192.0.2.1, 10.1.2.3", lines);
+        Assert.Contains("X-Forwarded-Proto: http", lines);
+        Assert.Equal(["X-Multi: a", "X-Multi: b"], lines.Where(line => line.StartsWith("X-Multi:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void The_watchdogs_call_id_replaces_the_clients_and_the_framing_replaces_the_clients_length()
+    {
+        var lines = Head(Context("POST", "/", ("Content-Type", "text/csv"), ("Content-Length", "2"), ("X-Call-Id", "")),
+            RequestFraming.Length, 2, callId: "id-1");
+
+        Assert.Equal(["X-Call-Id: id-1"], lines.Where(line => line.StartsWith("X-Call-Id:", StringComparison.Ordinal)));
+        Assert.Equal(["Content-Length: 2"], lines.Where(line => line.StartsWith("Content-Length:", StringComparison.Ordinal)));
+        Assert.Contains("Content-Type: text/csv", lines);
+    }
+
+    [Fact]
+    public void A_body_without_a_length_goes_chunked()
+    {
+        var lines = Head(Context("POST", "/", ("Transfer-Encoding", "chunked")), RequestFraming.Chunked);
+
+        Assert.Equal(["Transfer-Encoding: chunked"], lines.Where(line => line.StartsWith("Transfer-Encoding:", StringComparison.Ordinal)));
+        Assert.DoesNotContain(lines, line => line.StartsWith("Content-Length:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Utf8_values_are_sent_as_utf8()
+    {
+        using var head = new RequestHeadBuffer();
+        Forwarded.WriteHead(Context("GET", "/", ("X-Name", "José")), "id-0", RequestFraming.None, 0, false, head);
+
+        byte[] line = [.. "X-Name: Jos"u8, 0xC3, 0xA9, .. "\r\n"u8];
+        Assert.True(head.Written.Span.IndexOf(line) >= 0);
     }
 
     [Fact]
     public void An_upstream_url_with_a_path_prefixes_the_target()
     {
-        var prefixed = new ForwardedRequest(new Uri("http://127.0.0.1:3000/api/"));
+        var lines = Head(Context("GET", "/x?y=1"), forwarded: new ForwardedRequest(new Uri("http://127.0.0.1:3000/api/")));
 
-        using var message = prefixed.Create(Context("GET", "/x?y=1"), null, "id-0");
-
-        Assert.Equal("http://127.0.0.1:3000/api/x?y=1", message.RequestUri!.OriginalString);
+        Assert.Equal("GET /api/x?y=1 HTTP/1.1", lines[0]);
     }
 }

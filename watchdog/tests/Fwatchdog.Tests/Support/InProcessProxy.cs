@@ -4,6 +4,7 @@ using Fwatchdog.Configuration;
 using Fwatchdog.Http;
 using Fwatchdog.Lifecycle;
 using Fwatchdog.Proxy;
+using Fwatchdog.Proxy.Forwarding;
 using Fwatchdog.Telemetry;
 using Microsoft.AspNetCore.Http;
 
@@ -19,10 +20,10 @@ internal sealed class InProcessProxy : IAsyncDisposable
 {
     private readonly LoopbackServer _upstream;
     private readonly WatchdogServer _server;
-    private readonly HttpMessageInvoker _connections;
+    private readonly UpstreamConnectionPool _connections;
     private readonly TaskCompletionSource _neverExits = new();
 
-    private InProcessProxy(LoopbackServer upstream, WatchdogServer server, HttpMessageInvoker connections, WatchdogOptions options, PrometheusMetrics metrics, CapturedLog log)
+    private InProcessProxy(LoopbackServer upstream, WatchdogServer server, UpstreamConnectionPool connections, WatchdogOptions options, PrometheusMetrics metrics, CapturedLog log)
     {
         _upstream = upstream;
         _server = server;
@@ -58,7 +59,7 @@ internal sealed class InProcessProxy : IAsyncDisposable
         var metrics = new PrometheusMetrics();
         var endpoint = new IPEndPoint(IPAddress.Loopback, upstream.Port);
         var readiness = new UpstreamReadiness(endpoint, logger);
-        var connections = UpstreamConnections.Create(endpoint);
+        var connections = new UpstreamConnectionPool(endpoint, TimeProvider.System);
         var limiter = new InflightLimiter(options.MaxInflight);
         var proxy = new ProxyEndpoint(options, readiness, connections, limiter, logger);
         var health = new HealthState(null);
