@@ -354,6 +354,7 @@ def report(raw, load_base, binary_name):
         health = num(r, "alloc.health.bytes_per_request")
         proxy = num(r, "alloc.proxy.bytes_per_request")
         handler = num(r, "alloc.handler.bytes_per_request")
+        forwarder = num(r, "alloc.forwarder.bytes_per_request", -1)
         w(f"`GC.GetTotalAllocatedBytes(true)` around {q:,.0f} requests ({r.get('alloc.connections')} keep-alive connections), on "
           f"{r.get('alloc.runtime', '?').replace('_', ' ')} (JIT; the same code as the AOT binary, built from this checkout). "
           "Client and upstream are blocking raw sockets that allocate nothing per request, so every byte is the server side's.")
@@ -363,10 +364,13 @@ def report(raw, load_base, binary_name):
         w(f"| bare Kestrel (tests' LoopbackServer), POST 11 B -> `ok\\n` | {kestrel:,.0f} |")
         w(f"| the watchdog's server, GET /_/health (no forwarding, no call log) | {health:,.0f} |")
         w(f"| **the watchdog, mode=http, POST 11 B forwarded** | **{proxy:,.0f}** |")
-        w(f"| the upstream pool alone (HttpRequestMessage + headers, SocketsHttpHandler.SendAsync, read 3 B) | {handler:,.0f} |")
+        if forwarder >= 0:
+            w(f"| the watchdog's forwarder alone (UpstreamExchange on its pool: the same head, read 3 B) | {forwarder:,.0f} |")
+        w(f"| baseline: SocketsHttpHandler alone (HttpRequestMessage + headers, SendAsync, read 3 B) | {handler:,.0f} |")
         w("")
-        w(f"The forwarding's share: {proxy - health:,.0f} B/request over the watchdog's own non-forwarding answer; "
-          f"of that, {handler:,.0f} B ({handler / max(proxy - health, 1) * 100:.0f}%) is HttpRequestMessage + SocketsHttpHandler alone. "
+        w(f"The forwarding's share: {proxy - health:,.0f} B/request over the watchdog's own non-forwarding answer"
+          + (f"; the forwarder alone allocates {forwarder:,.0f} B where SocketsHttpHandler allocated {handler:,.0f} B. " if forwarder >= 0 else
+             f"; of that, {handler:,.0f} B ({handler / max(proxy - health, 1) * 100:.0f}%) is HttpRequestMessage + SocketsHttpHandler alone. ") +
           f"Estimated objects per request (sampled): **{num(r, 'alloc.sampled.objects_per_request'):.0f}** "
           f"({r.get('alloc.sampled.samples', '?')} AllocationTick samples, {num(r, 'alloc.sampled.bytes_per_request'):,.0f} B/request by the samples).")
         w("")

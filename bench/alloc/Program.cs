@@ -2,10 +2,11 @@
 // in this process (GC.GetTotalAllocatedBytes(true) before/after), for:
 //   kestrel   the tests' LoopbackServer (bare Kestrel) answering POST 11 B with "ok\n", no forwarding
 //   health    the watchdog's own server (WatchdogServer + RequestDispatcher) answering GET /_/health
-//   proxy     the watchdog in mode=http (ProxyEndpoint, SocketsHttpHandler, the per-call log line)
+//   proxy     the watchdog in mode=http (ProxyEndpoint, its forwarder, the per-call log line)
 //             forwarding POST 11 B to a raw-socket upstream
-//   handler   the watchdog's upstream pool (UpstreamConnections.Create) alone: HttpRequestMessage with
-//             the headers ForwardedRequest adds, SendAsync, read the 3 B answer, to the same upstream
+//   forwarder the watchdog's forwarder alone (UpstreamExchange on its pool): the same head, read the 3 B answer
+//   handler   the baseline the forwarder replaced, alone: SocketsHttpHandler (UpstreamConnections.Create) with
+//             an HttpRequestMessage carrying the headers ForwardedRequest adds, SendAsync, read the 3 B answer
 // The client and the upstream are blocking sockets on their own threads that allocate nothing per
 // request, so every byte counted is the server side's. A second proxy pass samples what is allocated
 // by type (the runtime's AllocationTick events, one about every 100 KB) and estimates objects.
@@ -65,7 +66,7 @@ var options = new WatchdogOptions
 var endpoint = new IPEndPoint(IPAddress.Loopback, upstream.Port);
 var metrics = new PrometheusMetrics();
 var readiness = new UpstreamReadiness(endpoint, log.Logger);
-var pool = UpstreamConnections.Create(endpoint);
+var pool = new Fwatchdog.Proxy.Forwarding.UpstreamConnectionPool(endpoint, TimeProvider.System);
 var limiter = new InflightLimiter(options.MaxInflight);
 var proxy = new ProxyEndpoint(options, readiness, pool, limiter, log.Logger);
 var state = new HealthState(null);
@@ -91,9 +92,11 @@ await using (var server = new WatchdogServer(options, dispatcher, new KestrelLog
     neverExits.TrySetResult();
 }
 
-// 4. The upstream pool alone.
-Record("alloc.handler.bytes_per_request", (await HandlerLoop.MeasureAsync(pool, upstream.Port, perConnection, connections)).ToString("F0", CultureInfo.InvariantCulture));
+// 4. The forwarder alone, and 5. the SocketsHttpHandler baseline alone.
+Record("alloc.forwarder.bytes_per_request", (await ForwarderLoop.MeasureAsync(pool, perConnection, connections)).ToString("F0", CultureInfo.InvariantCulture));
 pool.Dispose();
+using (var handler = UpstreamConnections.Create(endpoint))
+    Record("alloc.handler.bytes_per_request", (await HandlerLoop.MeasureAsync(handler, upstream.Port, perConnection, connections)).ToString("F0", CultureInfo.InvariantCulture));
 File.WriteAllText(resultFile, results.ToString());
 return 0;
 
@@ -359,5 +362,37 @@ internal sealed class AllocationSampler : EventListener
             var average = v.SizeSum / (double)v.Samples;
             record($"alloc.type.{rank++}", $"{type.Replace(' ', '_')}|{v.Bytes / (double)requests:F1}|{v.Bytes / average / requests:F2}|{average:F0}|{v.Samples}");
         }
+    }
+}
+
+/// <summary>The forwarder alone: the head ForwardedRequest writes for POST 11 B, sent by K concurrent loops on the watchdog's pool.</summary>
+internal static class ForwarderLoop
+{
+    private static readonly byte[] Head = Encoding.ASCII.GetBytes(
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nContent-Type: text/plain\r\nX-Call-Id: 2f9c17dc-bb56-35d5-0000-000000000001\r\n" +
+        "X-Forwarded-For: 127.0.0.1\r\nX-Forwarded-Proto: http\r\nContent-Length: 11\r\n\r\n0123456789\n");
+
+    public static async Task<double> MeasureAsync(Fwatchdog.Proxy.Forwarding.UpstreamConnectionPool pool, int perConnection, int connections)
+    {
+        async Task Loop(int count)
+        {
+            for (var n = 0; n < count; n++)
+            {
+                var exchange = new Fwatchdog.Proxy.Forwarding.UpstreamExchange(pool, headRequest: false, upgradeRequested: false);
+                await using (exchange.ConfigureAwait(false))
+                {
+                    exchange.Head.Write(Head);
+                    await exchange.StartAsync(CancellationToken.None).ConfigureAwait(false);
+                    while (!(await exchange.ReadBodyAsync(CancellationToken.None).ConfigureAwait(false)).IsEmpty)
+                    {
+                    }
+                }
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(() => Loop(Math.Max(50, perConnection / 10)))));
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(() => Loop(perConnection))));
+        var after = GC.GetTotalAllocatedBytes(precise: true);
+        return (after - before) / (double)((long)perConnection * connections);
     }
 }

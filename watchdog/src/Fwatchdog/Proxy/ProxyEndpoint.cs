@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Fwatchdog.Calls;
 using Fwatchdog.Configuration;
@@ -45,6 +46,7 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
         _log = log;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<CallOutcome> HandleAsync(HttpContext context, long started)
     {
         // What Go's server would refuse never reaches the function's server either.
@@ -67,7 +69,8 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
         }
     }
 
-    private async Task<ForwardOutcome> ForwardAsync(ForwardedCall call, string callId)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ForwardOutcome> ForwardAsync(ForwardedCall call, string callId)
     {
         var context = call.Context;
         if (_options.MaxRequestBytes > 0)
@@ -125,7 +128,8 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
     /// first, with http_buffer_req_body); else streamed behind the head as it arrives, under read_timeout,
     /// with the client's Content-Length, or chunked when it sent none.
     /// </summary>
-    private async Task WriteRequestAsync(ForwardedCall call, UpstreamExchange exchange, string callId, bool upgrade, CancellationToken token)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteRequestAsync(ForwardedCall call, UpstreamExchange exchange, string callId, bool upgrade, CancellationToken token)
     {
         var context = call.Context;
         var request = context.Request;
@@ -186,7 +190,8 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
         return ready ? null : new ForwardOutcome(ForwardEnd.UpstreamExited);
     }
 
-    private static async Task<ForwardOutcome> RelayAsync(ForwardedCall call, UpstreamExchange exchange, ResponseHead upstream, CancellationToken token)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<ForwardOutcome> RelayAsync(ForwardedCall call, UpstreamExchange exchange, ResponseHead upstream, CancellationToken token)
     {
         var context = call.Context;
         var response = context.Response;
@@ -234,7 +239,7 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
     /// and read_timeout/write_timeout do not cut an idle session. The session holds its max_inflight
     /// slot until it ends and is logged and counted once, then, with status 101.
     /// </summary>
-    private static async Task<ForwardOutcome> RelayUpgradedAsync(ForwardedCall call, IHttpUpgradeFeature upgrade, ResponseHead upstream, UpstreamExchange exchange)
+    private static async ValueTask<ForwardOutcome> RelayUpgradedAsync(ForwardedCall call, IHttpUpgradeFeature upgrade, ResponseHead upstream, UpstreamExchange exchange)
     {
         var context = call.Context;
         var response = context.Response;

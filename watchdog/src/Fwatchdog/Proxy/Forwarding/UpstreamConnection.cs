@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Fwatchdog.Proxy.Forwarding;
 
@@ -62,6 +63,7 @@ internal sealed class UpstreamConnection(Socket socket) : IDisposable
     /// is compacted, or grown when it holds one unfinished head (<paramref name="growTo"/>) or a body
     /// that keeps filling it.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReceiveAsync(int growTo, CancellationToken cancellationToken)
     {
         var buffer = _buffer!;
@@ -100,14 +102,19 @@ internal sealed class UpstreamConnection(Socket socket) : IDisposable
         _buffer = larger;
     }
 
-    /// <summary>Sends all of <paramref name="bytes"/>.</summary>
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    /// <summary>Sends all of <paramref name="bytes"/>; no state machine when the kernel takes them at once (the usual case).</summary>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
+        var pending = Socket.SendAsync(bytes, SocketFlags.None, cancellationToken);
+        return pending.IsCompletedSuccessfully && pending.Result == bytes.Length ? default : SendRestAsync(pending, bytes, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendRestAsync(ValueTask<int> pending, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        bytes = bytes[await pending.ConfigureAwait(false)..];
         while (!bytes.IsEmpty)
-        {
-            var sent = await Socket.SendAsync(bytes, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            bytes = bytes[sent..];
-        }
+            bytes = bytes[await Socket.SendAsync(bytes, SocketFlags.None, cancellationToken).ConfigureAwait(false)..];
     }
 
     /// <summary>The exchange ended with nothing left unread: the buffer goes back, the socket stays open for the next one.</summary>

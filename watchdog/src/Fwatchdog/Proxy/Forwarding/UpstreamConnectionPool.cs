@@ -20,6 +20,7 @@ internal sealed class UpstreamConnectionPool : IDisposable
     private readonly EndPoint _endpoint;
     private readonly TimeProvider _time;
     private readonly List<UpstreamConnection> _idle = new(64);
+    private readonly Lock _lock = new();
     private readonly ITimer _scavenger;
     private bool _disposed;
 
@@ -33,7 +34,7 @@ internal sealed class UpstreamConnectionPool : IDisposable
     /// <summary>The newest idle connection that has not expired; null when there is none.</summary>
     public UpstreamConnection? TryRent()
     {
-        lock (_idle)
+        lock (_lock)
         {
             while (_idle.Count > 0)
             {
@@ -71,7 +72,7 @@ internal sealed class UpstreamConnectionPool : IDisposable
     {
         connection.IdleSince = _time.GetTimestamp();
         connection.Reused = true;
-        lock (_idle)
+        lock (_lock)
         {
             if (!_disposed && _idle.Count < MaxIdle)
             {
@@ -87,7 +88,7 @@ internal sealed class UpstreamConnectionPool : IDisposable
     /// <summary>The scavenger's tick: the oldest connections are at the bottom of the stack.</summary>
     private void CloseExpired()
     {
-        lock (_idle)
+        lock (_lock)
         {
             var expired = 0;
             while (expired < _idle.Count && Expired(_idle[expired]))
@@ -100,7 +101,7 @@ internal sealed class UpstreamConnectionPool : IDisposable
     {
         get
         {
-            lock (_idle)
+            lock (_lock)
                 return _idle.Count;
         }
     }
@@ -108,7 +109,7 @@ internal sealed class UpstreamConnectionPool : IDisposable
     public void Dispose()
     {
         _scavenger.Dispose();
-        lock (_idle)
+        lock (_lock)
         {
             _disposed = true;
             foreach (var connection in _idle)

@@ -106,6 +106,7 @@ internal sealed class UpstreamExchange(UpstreamConnectionPool pool, bool headReq
         e is SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted }
             or UpstreamProtocolException { Fault: UpstreamFault.ClosedBeforeAnswer };
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ResponseHead> ReadHeadAsync(UpstreamConnection connection, CancellationToken cancellationToken)
     {
         var head = connection.Head;
@@ -283,6 +284,7 @@ internal sealed class UpstreamExchange(UpstreamConnectionPool pool, bool headReq
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> TrySendAsync(UpstreamConnection connection, ReadOnlyMemory<byte> bytes, CancellationToken stop)
     {
         try
@@ -312,6 +314,7 @@ internal sealed class UpstreamExchange(UpstreamConnectionPool pool, bool headReq
     }
 
     /// <summary>Step 4.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask DisposeAsync()
     {
         if (_bodySend is not null)
