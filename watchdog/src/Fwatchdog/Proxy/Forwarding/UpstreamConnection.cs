@@ -84,6 +84,7 @@ internal sealed class UpstreamConnection(Socket socket) : IDisposable
             }
         }
         var free = buffer.AsMemory(_end);
+        Debug.Assert(!free.IsEmpty, "a receive into no room would read as the server's close");
         var read = await Socket.ReceiveAsync(free, SocketFlags.None, cancellationToken).ConfigureAwait(false);
         _end += read;
         Received += read;
