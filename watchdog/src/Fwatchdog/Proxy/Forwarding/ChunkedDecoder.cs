@@ -56,6 +56,8 @@ internal struct ChunkedDecoder
                             throw Broken("a chunk size or trailer line longer than 4 KiB");
                         return at;
                     }
+                    if (lf > MaxLine)
+                        throw Broken("a chunk size or trailer line longer than 4 KiB"); // the same line refused however it arrives
                     var line = input.Slice(at, lf);
                     at += lf + 1;
                     if (line.Length > 0 && line[^1] == '\r')

@@ -31,21 +31,29 @@ internal sealed class UpstreamConnectionPool : IDisposable
         _scavenger = time.CreateTimer(static pool => ((UpstreamConnectionPool)pool!).CloseExpired(), this, IdleTimeout, IdleTimeout);
     }
 
-    /// <summary>The newest idle connection that has not expired; null when there is none.</summary>
+    /// <summary>
+    /// The newest idle connection that has not expired and is quiet; null when there is none. A
+    /// connection that is readable while idle — the server closed it, or sent bytes nobody asked for
+    /// (the late half of a split answer) — is closed instead: those bytes must never be read as the
+    /// next caller's answer (Go's client drops it too: "Unsolicited response received on idle HTTP
+    /// channel"). The check is one poll(2) per reuse.
+    /// </summary>
     public UpstreamConnection? TryRent()
     {
-        lock (_lock)
+        while (true)
         {
-            while (_idle.Count > 0)
+            UpstreamConnection connection;
+            lock (_lock)
             {
-                var connection = _idle[^1];
+                if (_idle.Count == 0)
+                    return null;
+                connection = _idle[^1];
                 _idle.RemoveAt(_idle.Count - 1);
-                if (!Expired(connection))
-                    return connection;
-                connection.Dispose();
             }
+            if (!Expired(connection) && !connection.Socket.Poll(0, SelectMode.SelectRead))
+                return connection;
+            connection.Dispose();
         }
-        return null;
     }
 
     /// <summary>A server whose listen queue is full drops the handshake silently; this bounds the wait, as SocketsHttpHandler's ConnectTimeout did.</summary>

@@ -333,7 +333,8 @@ internal sealed class UpstreamExchange(UpstreamConnectionPool pool, bool headReq
         var head = connection.Head;
         var reusable = _responseEnded && _requestEnded && !_sendFailed && !upgradeRequested && head.Persistent
             && _framing != BodyFraming.UntilClose
-            && !(head.Chunked && head.ContentLength != ResponseHead.NoLength) // both framings: never trust this connection again
+            // Both framings, or chunked in HTTP/1.0 (RFC 9112 §6.1: faulty framing): never trust this connection again.
+            && !(head.Chunked && (head.ContentLength != ResponseHead.NoLength || head.Http10))
             && connection.Buffered.IsEmpty;
         if (reusable)
         {
