@@ -3,7 +3,9 @@
 
 Three panels: throughput at 1/8/64 connections against the spawn ceiling and the 0.95x target
 line; p50/p99 latency against its targets; the watchdog's memory (idle, 64 connections, each
-stream) against its RSS targets. Bars taller than an axis are clipped and labelled with their real
+stream) against its RSS targets. With mode=http figures, two more: its req/s directly, through
+fwatchdog and through nginx; and the proxies' CPU per request (fwatchdog, nginx, and the Go
+of-watchdog when it was measured) for GET and POST to nginx `return 200` and POST to the Go echo. Bars taller than an axis are clipped and labelled with their real
 value, so a watchdog that buffers a whole 1 GiB body stays readable next to one that streams.
 
 usage: chart.py <bench.json> <bench.svg>
@@ -15,7 +17,7 @@ from xml.sax.saxutils import escape
 
 WIDTH, PANEL_HEIGHT = 920, 250
 LEFT, RIGHT, TOP = 70, 20, 60
-COLORS = {"fwatchdog": "#2b6cb0", "compare": "#c05621", "direct": "#718096", "nginx": "#2f855a"}
+COLORS = {"fwatchdog": "#2b6cb0", "compare": "#c05621", "direct": "#718096", "nginx": "#2f855a", "ofwatchdog": "#805ad5"}
 MEMORY_AXIS_CAP_MIB = 100
 
 
@@ -105,7 +107,7 @@ def main():
     labels = list(wds) or ["fwatchdog"]
 
     http = report.get("http") or {}
-    svg = Svg(WIDTH, TOP + (4 if http else 3) * PANEL_HEIGHT)
+    svg = Svg(WIDTH, TOP + (5 if http else 3) * PANEL_HEIGHT)
     svg.text(LEFT, 24, "fwatchdog benchmark", size=18, weight="bold")
     svg.text(LEFT, 44, f"{meta.get('date')}  commit {meta.get('commit')}  {meta.get('cores')} cores  "
                        f"wrk {meta.get('duration_s')} s per run"
@@ -167,6 +169,29 @@ def main():
                   [(0.40 * direct if direct else None, "0.40x direct", "5,4", False)])
         svg.text(WIDTH - RIGHT, TOP + 3 * PANEL_HEIGHT + 15,
                  "p99: " + ", ".join(f"{w} {p99s[w]:.1f} ms" for w in ways if p99s[w] is not None), anchor="end", size=11)
+
+    if http:  # mode=http: the proxies' own CPU per request, per upstream and method
+        groups, proxies = [], ["fwatchdog", "nginx"]
+        for key, name in ((None, "nginx return 200, GET"), ("post", "nginx return 200, POST 11 B"),
+                          ("echo", "Go echo, POST 11 B")):
+            group = http if key is None else http.get(key, {})
+            values = {p: group.get(p, {}).get("cpu_us_per_request") if isinstance(group.get(p), dict) else None
+                      for p in ("fwatchdog", "nginx", "ofwatchdog")}
+            if values["ofwatchdog"] is not None and "ofwatchdog" not in proxies:
+                proxies.append("ofwatchdog")
+            nginx_cpu = values["nginx"]
+            groups.append((name, values, 1.5 * nginx_cpu if nginx_cpu else None))
+        top = TOP + 4 * PANEL_HEIGHT
+        biggest = max([v for _, values, _ in groups for v in values.values() if v] + [1])
+        bar_panel(svg, top, "mode=http, 64 conns, the proxy's CPU per request (red: 1.5x nginx's)",
+                  groups, proxies, biggest * 1.15, "us", [])
+        x = WIDTH - RIGHT
+        for label in reversed(proxies):  # this panel's own legend: of-watchdog is not a watchdog column
+            name = "of-watchdog" if label == "ofwatchdog" else label
+            svg.text(x, top + 15, name, anchor="end", size=11)
+            x -= len(name) * 7 + 6
+            svg.rect(x - 12, top + 5, 12, 12, COLORS.get(label, "#666"))
+            x -= 22
 
     with open(output, "w", encoding="utf-8") as f:
         f.write(svg.render())

@@ -6,6 +6,7 @@ computed here, once, so the table, the JSON and the chart cannot disagree. Stand
 
 usage: report.py <results.txt> <bench.json>
        report.py --only=auth <results.txt>   (the jwt_auth rows alone; writes nothing)
+       report.py --only=http <results.txt>   (the mode=http rows and table alone; writes nothing)
 """
 import json
 import os
@@ -88,24 +89,50 @@ def derive(tree):
             "auth": derive_auth(tree.get("auth", {}))}
 
 
-HTTP_TARGETS = ("direct", "fwatchdog", "nginx")  # the upstream alone, and the two proxies in front of it
+HTTP_WAYS = ("direct", "fwatchdog", "nginx", "ofwatchdog")  # the upstream alone, and the proxies in front of it
+HTTP_PROXIES = ("fwatchdog", "nginx", "ofwatchdog")
+HTTP_GROUPS = (  # key (None: the top level of "http"), what the tables call it
+    (None, "nginx `return 200`, GET"),
+    ("post", "nginx `return 200`, POST 11 B"),
+    ("echo", "Go echo upstream, POST 11 B"),
+)
+HTTP_CPU_LIMIT = 1.5  # issue 18: fwatchdog's CPU per proxied request <= 1.5 x nginx proxy_pass's
+
+
+def http_group(http, key):
+    return http if key is None else http.get(key, {})
 
 
 def derive_http(http):
-    """mode=http: req/s of each way to the upstream, and the proxies' ratio to the direct rate."""
-    for key in HTTP_TARGETS:
-        run = http.get(key)
-        if not run or not run.get("duration_us"):
-            continue
-        run["ok_per_second"] = (run["requests"] - run["status_errors"]) / (run["duration_us"] / 1e6)
-    direct = http.get("direct", {}).get("ok_per_second")
-    for key in ("fwatchdog", "nginx"):
-        run = http.get(key, {})
-        if run.get("ok_per_second") and direct:
-            run["ratio_to_direct"] = run["ok_per_second"] / direct
-    wd = http.get("fwatchdog", {})
-    if wd.get("requests") and "cpu_seconds" in wd:
-        wd["cpu_us_per_request"] = wd["cpu_seconds"] * 1e6 / wd["requests"]
+    """mode=http: per upstream and method, req/s of each way to the upstream, the proxies' ratio to the
+    direct rate, their CPU per request and its ratio to nginx's."""
+    if not http:
+        return http
+    http["cpu_vs_nginx"] = {}
+    for key, _ in HTTP_GROUPS:
+        group = http_group(http, key)
+        for way in HTTP_WAYS:
+            run = group.get(way)
+            if not isinstance(run, dict) or not run.get("duration_us"):
+                continue
+            run["ok_per_second"] = (run["requests"] - run["status_errors"]) / (run["duration_us"] / 1e6)
+            run["socket_errors"] = sum(run.get(k, 0) for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
+            if run.get("requests") and "cpu_seconds" in run:
+                run["cpu_us_per_request"] = run["cpu_seconds"] * 1e6 / run["requests"]
+        direct = group.get("direct", {}).get("ok_per_second")
+        nginx_cpu = group.get("nginx", {}).get("cpu_us_per_request")
+        ratios = {}
+        for way in HTTP_PROXIES:
+            run = group.get(way, {})
+            if run.get("ok_per_second") and direct:
+                run["ratio_to_direct"] = run["ok_per_second"] / direct
+            if way != "nginx" and run.get("cpu_us_per_request") and nginx_cpu:
+                run["cpu_ratio_to_nginx"] = ratios[way] = run["cpu_us_per_request"] / nginx_cpu
+        http["cpu_vs_nginx"][key or "get"] = ratios
+    # The watchdog in front of nginx `return 200` is one process for the GET and the POST runs.
+    peaks = [http_group(http, key).get("fwatchdog", {}).get("peak_rss_kib") for key in (None, "post")]
+    peaks = [p for p in peaks if isinstance(p, (int, float))]
+    http["fwatchdog_peak_rss_kib"] = max(peaks) if peaks else None
     return http
 
 
@@ -120,10 +147,14 @@ def http_targets(http):
     entry = target("mode=http download peak RSS", peak / 1024 if peak else None, 64, unit="MiB")
     if download.get("status") != 200 or download.get("bytes") != download.get("bytes_expected", download.get("bytes")):
         entry["pass"] = False
+    wd_peak = http.get("fwatchdog_peak_rss_kib")
+    cpu = http.get("cpu_vs_nginx", {})
     return [
         target("mode=http req/s x direct, 64 conns", wd.get("ratio_to_direct"), 0.40, at_most=False),
         target("mode=http p99, 64 conns", us_to_ms(wd.get("p99_us")), 2 * direct_p99 if direct_p99 else None, unit="ms"),
-        target("mode=http peak RSS, 64 conns", wd.get("peak_rss_kib") / 1024 if wd.get("peak_rss_kib") else None, 32, unit="MiB"),
+        target("mode=http peak RSS, 64 conns", wd_peak / 1024 if wd_peak else None, 32, unit="MiB"),
+        target("mode=http CPU per request / nginx's, GET", cpu.get("get", {}).get("fwatchdog"), HTTP_CPU_LIMIT, unit="x"),
+        target("mode=http CPU per request / nginx's, POST 11 B", cpu.get("post", {}).get("fwatchdog"), HTTP_CPU_LIMIT, unit="x"),
         entry,
         target("mode=http first flushed chunk", http.get("first_chunk", {}).get("fwatchdog", {}).get("median_ms"), 100, unit="ms"),
     ]
@@ -360,28 +391,35 @@ def rows_for(report):
 
 
 def http_rows(report):
-    """mode=http rows: (section,) or (metric, text, target, verdict), all in the fwatchdog column."""
+    """mode=http target rows for the main table: (section,) or (metric, text, target, verdict), all in
+    the fwatchdog column; the figures of every run are in http_grid."""
     http = report.get("http") or {}
     if not http:
         return
-    targets = {t["name"]: t for t in report["watchdogs"].get("fwatchdog", {}).get("targets", [])}
+    targets = {t["name"]: t for t in http_targets(http)}
     meta = report["meta"]
-    yield (f"mode=http: nginx `return 200` upstream, wrk GET, 64 conns, {meta.get('duration_s')} s per run",)
+    yield (f"mode=http: targets (every run in the mode=http table below), wrk 64 conns, {meta.get('duration_s')} s GET runs",)
 
     def row(metric, text, name=None):
         entry = targets.get(name) if name else None
         return (metric, text, limit_text(entry) if entry else "", verdict(entry) if entry else "")
 
-    for key, label in (("direct", "upstream directly"), ("fwatchdog", "through fwatchdog mode=http"), ("nginx", "through nginx (reference proxy)")):
-        run = http.get(key, {})
-        ratio = f" (x{num(run.get('ratio_to_direct'))} direct)" if run.get("ratio_to_direct") else ""
-        yield row(f"{label}: req/s", f"{num(run.get('ok_per_second'))}{ratio}", "mode=http req/s x direct, 64 conns" if key == "fwatchdog" else None)
-        yield row(f"{label}: p50 / p99", f"{num(us_to_ms(run.get('p50_us')))} / {num(us_to_ms(run.get('p99_us')))} ms",
-                  "mode=http p99, 64 conns" if key == "fwatchdog" else None)
+    if http.get("error"):
+        yield ("section", f"FAILED: {http['error']}", "", "MISS")
     wd = http.get("fwatchdog", {})
-    yield row("fwatchdog CPU per proxied request", f"{num(wd.get('cpu_us_per_request'))} us")
-    peak = wd.get("peak_rss_kib")
-    yield row("fwatchdog peak RSS during the runs", f"{num(peak / 1024 if peak else None)} MiB", "mode=http peak RSS, 64 conns")
+    yield row("GET through fwatchdog: req/s (x direct)", f"{num(wd.get('ok_per_second'))} (x{num(wd.get('ratio_to_direct'))})",
+              "mode=http req/s x direct, 64 conns")
+    yield row("GET through fwatchdog: p50 / p99", f"{num(us_to_ms(wd.get('p50_us')))} / {num(us_to_ms(wd.get('p99_us')))} ms",
+              "mode=http p99, 64 conns")
+    peak = http.get("fwatchdog_peak_rss_kib")
+    yield row("fwatchdog peak RSS, GET and POST runs", f"{num(peak / 1024 if peak else None)} MiB", "mode=http peak RSS, 64 conns")
+    for key, label in (("get", "GET"), ("post", "POST 11 B")):
+        group = http_group(http, None if key == "get" else key)
+        ratio = http.get("cpu_vs_nginx", {}).get(key, {}).get("fwatchdog")
+        yield row(f"CPU per request / nginx's, {label}",
+                  f"x{num(ratio)} ({num(group.get('fwatchdog', {}).get('cpu_us_per_request'))} / "
+                  f"{num(group.get('nginx', {}).get('cpu_us_per_request'))} us)",
+                  f"mode=http CPU per request / nginx's, {label}")
     download = http.get("download", {})
     dl_peak = download.get("peak_rss_kib")
     yield row(f"{(download.get('bytes') or 0) // MIB} MiB download through fwatchdog: peak RSS, time",
@@ -391,6 +429,92 @@ def http_rows(report):
     yield row("first flushed chunk: direct / through fwatchdog (median of 5)",
               f"{num(first.get('direct', {}).get('median_ms'))} / {num(first.get('fwatchdog', {}).get('median_ms'))} ms",
               "mode=http first flushed chunk")
+
+
+HTTP_HEADINGS = {"direct": "upstream directly", "fwatchdog": "fwatchdog mode=http", "nginx": "nginx proxy_pass",
+                 "ofwatchdog": "of-watchdog mode=http"}
+
+
+def http_grid(report):
+    """The mode=http table: one column per way to the upstream (of-watchdog's only when it ran), rows
+    per upstream and method. Returns (headers, rows, notes); rows are (section,) or [cells]."""
+    http = report.get("http") or {}
+    meta = report["meta"]
+    ways = [w for w in HTTP_WAYS if w != "ofwatchdog" or any(
+        isinstance(http_group(http, key).get("ofwatchdog"), dict) and "requests" in http_group(http, key)["ofwatchdog"]
+        for key, _ in HTTP_GROUPS)]
+    headers = ["measure", *[HTTP_HEADINGS[w] for w in ways]]
+    rows, notes = [], []
+    mib = lambda kib: f"{num(kib / 1024)} MiB" if isinstance(kib, (int, float)) else "-"
+    for key, label in HTTP_GROUPS:
+        group = http_group(http, key)
+        seconds = meta.get("duration_s") if key is None else http.get("post_seconds", meta.get("duration_s"))
+        rows.append((f"{label}, wrk 64 conns, {seconds} s per run",))
+        if group.get("error"):
+            rows.append(["section skipped", group["error"], *[""] * (len(ways) - 1)])
+            continue
+        runs = {w: group.get(w) if isinstance(group.get(w), dict) and "requests" in group.get(w) else None for w in ways}
+
+        def cells(render, proxies_only=False):
+            return [("-" if proxies_only and w == "direct" else render(runs[w])) if runs[w] else
+                    (group.get(w, {}).get("error", "n/a") if isinstance(group.get(w), dict) else "n/a") for w in ways]
+        rows.append(["req/s (x direct)", *cells(lambda r: num(r.get("ok_per_second"))
+                                                + (f" (x{num(r['ratio_to_direct'])})" if r.get("ratio_to_direct") else ""))])
+        rows.append(["p50 / p99", *cells(lambda r: f"{num(us_to_ms(r.get('p50_us')))} / {num(us_to_ms(r.get('p99_us')))} ms")])
+        rows.append(["proxy's CPU per request", *cells(lambda r: f"{num(r.get('cpu_us_per_request'))} us", True)])
+        rows.append(["  / nginx's", *cells(lambda r: f"x{num(r['cpu_ratio_to_nginx'])}" if r.get("cpu_ratio_to_nginx") else "", True)])
+        rows.append(["proxy's peak RSS in the run", *cells(lambda r: mib(r.get("peak_rss_kib")), True)])
+        rows.append(["non-2xx / socket errors", *cells(lambda r: f"{r.get('status_errors', '-')} / {r.get('socket_errors', '-')}")])
+        if key == "echo" and group.get("check"):
+            checks = group["check"]
+            rows.append(["body echoed ('hello world')", *[
+                "-" if w not in checks else ("ok" if checks[w] == 1 else f"NO: {checks.get(w + '_detail', '')}") for w in ways]])
+    for key in ("error", "nginx"):
+        node = http.get(key)
+        if isinstance(node, str):
+            notes.append(f"mode=http: {node}")
+        elif isinstance(node, dict) and node.get("error"):
+            notes.append(f"nginx proxy: {node['error']}")
+    if isinstance(http.get("ofwatchdog"), dict) and http["ofwatchdog"].get("error") and "ofwatchdog" not in ways:
+        notes.append(f"of-watchdog: {http['ofwatchdog']['error']}")
+    if http.get("ofwatchdog_binary"):
+        notes.append(f"of-watchdog: {http['ofwatchdog_binary']} (its fixed metrics port 8081 and its port listen on every "
+                     "interface; a fresh instance of the same upstream, so x direct is against the fwatchdog phase's direct run)")
+    elif "ofwatchdog" not in ways:
+        notes.append("of-watchdog: not measured (OF_WATCHDOG=/path/to/of-watchdog adds its column)")
+    notes.append("CPU = the proxy's own utime+stime over the run (/proc/PID/stat: every watchdog thread; nginx's one "
+                 "worker); peak RSS = its VmHWM, reset before the run")
+    return headers, rows, notes
+
+
+def print_http_grid(report):
+    headers, rows, notes = http_grid(report)
+    body = [r for r in rows if len(r) > 1]
+    widths = [max(len(str(r[i])) for r in [headers] + body) for i in range(len(headers))]
+
+    def line(cells):
+        return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    print()
+    print("mode=http table")
+    print(line(headers))
+    print(line(["-" * w for w in widths]))
+    for row in rows:
+        print(f"== {row[0]}" if len(row) == 1 else line(row))
+    for note in notes:
+        print(note)
+
+
+def print_http_only(report):
+    """BENCH_ONLY=http: the mode=http target rows and table alone."""
+    meta = report["meta"]
+    print(f"\nfwatchdog benchmark, mode=http only  {meta.get('date')}  commit {meta.get('commit')}  {meta.get('cores')} cores, "
+          f"load average {meta.get('loadavg_start')} at start, {meta.get('loadavg_end')} at end, elapsed {meta.get('elapsed_s')} s")
+    rows = [row for row in http_rows(report) if len(row) > 1]
+    widths = [max(len(str(row[i])) for row in rows) for i in range(4)] if rows else [0] * 4
+    for row in http_rows(report):
+        print(f"== {row[0]}" if len(row) == 1 else "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+    print_http_grid(report)
 
 
 def auth_rows(report):
@@ -472,6 +596,9 @@ def print_table(report):
     print(line(["-" * w for w in widths]))
     for row in body:
         print(f"== {row[0]}" if len(row) == 1 else line(row))
+    if report.get("http"):
+        print_http_grid(report)
+        print()
     for label, wd in report["watchdogs"].items():
         met = sum(1 for t in wd["targets"] if t["pass"])
         print(f"{label}: {met} of {len(wd['targets'])} targets met"
@@ -487,6 +614,10 @@ def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--only=auth":  # BENCH_ONLY=auth: print, write nothing
         tree = parse_results(sys.argv[2])
         print_auth_only({"meta": tree.get("meta", {}), "auth": derive_auth(tree.get("auth", {}))})
+        return
+    if len(sys.argv) == 3 and sys.argv[1] == "--only=http":  # BENCH_ONLY=http: likewise
+        tree = parse_results(sys.argv[2])
+        print_http_only({"meta": tree.get("meta", {}), "http": derive_http(tree.get("http", {}))})
         return
     results, output = sys.argv[1:3]
     report = derive(parse_results(results))

@@ -6,10 +6,13 @@
 #
 # usage: bash bench/run.sh [seconds-per-wrk-run]   (default 10; 2 or less = short mode, 64 MiB streams)
 # env:   FWATCHDOG_BINARY          the watchdog to measure (default artifacts/fwatchdog)
-#        BENCH_ONLY=http           only the mode=http section; prints its raw results and leaves
-#                                  artifacts/bench.json and the chart as they were
+#        BENCH_ONLY=http           only the mode=http section; prints its raw results and its
+#                                  table, and leaves artifacts/bench.json and the chart as they were
 #        BENCH_ONLY=auth           only the jwt_auth section, likewise (plus its table)
 #        FWATCHDOG_COMPARE_BINARY  optional second watchdog measured the same way (e.g. the Go one)
+#        OF_WATCHDOG               optional Go of-watchdog binary: the mode=http section measures it
+#                                  too, in mode=http in front of the same upstreams (it needs port
+#                                  8081, its fixed metrics port, free; otherwise it is skipped)
 #
 # Exits non-zero only when the benchmark itself cannot run (no binary, watchdog does not start);
 # a figure that misses its target is reported, never fatal. All traffic goes to 127.0.0.1; every
@@ -34,6 +37,7 @@ artifacts=$root/artifacts
 logs=$artifacts/bench-logs
 binary=${FWATCHDOG_BINARY:-$artifacts/fwatchdog}
 compare_binary=${FWATCHDOG_COMPARE_BINARY:-}
+of_watchdog=${OF_WATCHDOG:-}
 
 body_bytes=64 # request body for the ceiling and for wrk: a typical small function call
 first_response_runs=10
@@ -106,6 +110,15 @@ mkdir -p "$work/under-test" "$work/compare"
 cp "$binary" "$work/under-test/" && binary_snapshot=$work/under-test/$(basename "$binary")
 if [[ -n $compare_binary && -x $compare_binary ]]; then
   cp "$compare_binary" "$work/compare/" && compare_snapshot=$work/compare/$(basename "$compare_binary")
+fi
+of_watchdog_snapshot=''
+if [[ -n $of_watchdog ]]; then
+  if [[ -x $of_watchdog ]]; then
+    mkdir -p "$work/of-watchdog"
+    cp "$of_watchdog" "$work/of-watchdog/" && of_watchdog_snapshot=$work/of-watchdog/$(basename "$of_watchdog")
+  else
+    echo "bench: OF_WATCHDOG=$of_watchdog is not executable; the of-watchdog rows are skipped" >&2
+  fi
 fi
 for helper in spawn_ceiling first_response free_port zero_sink upload_burst; do
   cc -O2 -Wall -o "$tools/$helper" "$bench/$helper.c" -lpthread
@@ -304,10 +317,16 @@ measure_watchdog() { # label original-path snapshot
 }
 
 # --- mode=http: the proxy hop -----------------------------------------------------------------------
-# One nginx `return 200` server is the upstream (it must serve >= 40,000 req/s directly here, or the
-# ratio flatters the proxy). It is started by the watchdog itself as fprocess, and measured three
-# ways in one run: directly, through fwatchdog mode=http, and through nginx as a reverse proxy (one
-# worker, keep-alive upstream pool) as the reference for what a proxy hop costs on these cores.
+# Two upstreams, each started by the watchdog itself as its fprocess (the mode's real start-up path):
+# one nginx `return 200` server (it must serve >= 40,000 req/s directly here, or the ratio flatters the
+# proxy; it reads and discards a request body) and the Go echo server bench/echo_upstream.go (answers
+# with the body it read, so a POST exercises forwarding both ways). Each is measured directly, through
+# fwatchdog mode=http, through nginx as a reverse proxy (one worker, keep-alive upstream pool: the
+# reference for what a proxy hop costs on these cores) and, with OF_WATCHDOG, through the Go
+# of-watchdog in mode=http. nginx `return 200`: wrk GET and POST 11 B; echo: POST 11 B. Each proxied
+# run records the proxy's own CPU (utime+stime from /proc/PID/stat: all the watchdog's threads; the
+# nginx proxy's one worker) and its peak RSS over that run (VmHWM, reset first).
+http_body_bytes=11
 nginx_config() { # file prefix-dir: the shared part of both nginx configurations, then the server block
   local file=$1 prefix=$2
   mkdir -p "$prefix"
@@ -325,11 +344,107 @@ http {
 NGINX
 }
 
+# CPU clock ticks of one process's own threads (utime + stime), without reaped children.
+own_ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'; }
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; } # something answers a connect there
+
+wait_for_200() { # port: up to 10 s for a 200 to a GET (a proxy may be up before its upstream)
+  for _ in $(seq 1 100); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$1/" || true) == 200 ]] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# stop_http_watchdog: stop_watchdog, then end by PID any child it left (its fprocess) within 5 s.
+stop_http_watchdog() {
+  local children child
+  children=$(ps -o pid= --ppid "$wd_pid" 2>/dev/null || true)
+  stop_watchdog
+  for child in $children; do
+    for _ in $(seq 1 50); do kill -0 "$child" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$child" 2>/dev/null; then
+      echo "bench: a watchdog left its fprocess $child running; ending it" >&2
+      kill -TERM "$child" 2>/dev/null || true
+      for _ in $(seq 1 30); do kill -0 "$child" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$child" 2>/dev/null || true
+    fi
+  done
+}
+
+# http_run key port method seconds [pid]: one wrk run at 64 connections (post.lua: GET, or POST of
+# http_body_bytes); with a pid, that process's CPU over the run and its peak RSS are recorded too.
+http_run() {
+  local key=$1 port=$2 method=$3 seconds=$4 pid=${5:-} line before=0
+  echo "bench: mode=http, $key, wrk $method 64 connections, ${seconds}s" >&2
+  if [[ -n $pid ]]; then reset_peak_rss "$pid" || true; before=$(own_ticks "$pid"); fi
+  line=$(BENCH_METHOD=$method BENCH_BODY_BYTES=$http_body_bytes wrk -t2 -c64 -d"${seconds}s" --timeout 10s --latency \
+    -s "$bench/post.lua" "http://127.0.0.1:$port/" 2>&1 | tee "$logs/http-${key//./-}.wrk.txt" \
+    | grep '^WRK_RESULT' | sed 's/^WRK_RESULT //') || line=''
+  record_pairs "http.$key" "$line"
+  record "http.$key.method" "$method"
+  if [[ -n $pid ]]; then
+    record "http.$key.cpu_seconds" \
+      "$(awk -v a="$before" -v b="$(own_ticks "$pid")" -v hz="$clock_ticks_per_second" 'BEGIN { print (b - a) / hz }')"
+    record "http.$key.peak_rss_kib" "$(rss_kib "$pid" VmHWM)"
+  fi
+}
+
+http_warmup() { # name port method: 1 s of wrk, not recorded
+  BENCH_METHOD=$3 BENCH_BODY_BYTES=$http_body_bytes wrk -t2 -c64 -d1s -s "$bench/post.lua" "http://127.0.0.1:$2/" \
+    >"$logs/http-warmup-$1.wrk.txt" 2>&1 || true
+}
+
+echo_check() { # key port: POST "hello world" (11 B); records 1 when exactly that came back with a 200
+  local answer
+  answer=$(curl -s --max-time 5 -H 'Content-Type: text/plain' --data-binary 'hello world' -w ' %{http_code}' \
+    "http://127.0.0.1:$2/" || true)
+  if [[ $answer == 'hello world 200' ]]; then record "http.echo.check.$1" 1; else
+    record "http.echo.check.$1" 0; record "http.echo.check.$1_detail" "got '${answer:0:40}'"; fi
+}
+
+# measure_of_watchdog upstream-key fprocess upstream-port methods...: the Go of-watchdog in mode=http
+# in front of a fresh instance of the same upstream (on the same port, once the last one has gone).
+measure_of_watchdog() {
+  local key=$1 fprocess=$2 port=$3 prefix method
+  shift 3
+  [[ -n $of_watchdog_snapshot ]] || return 0
+  # Keys as for fwatchdog: http.ofwatchdog (GET), http.post.ofwatchdog, http.echo.ofwatchdog.
+  if [[ $key == get ]]; then prefix=http.ofwatchdog; else prefix=http.$key.ofwatchdog; fi
+  # of-watchdog binds its metrics server to :8081, a fixed port on every interface (no setting moves it).
+  if port_in_use 8081; then
+    record "$prefix.error" "port 8081 (of-watchdog's fixed metrics port) is in use; of-watchdog not run"; return 0
+  fi
+  for _ in $(seq 1 50); do port_in_use "$port" || break; sleep 0.1; done
+  if port_in_use "$port"; then record "$prefix.error" "upstream port $port still taken; of-watchdog not run"; return 0; fi
+  if ! start_watchdog "$of_watchdog_snapshot" "of-watchdog-$key" "$fprocess" mode=http \
+    upstream_url="http://127.0.0.1:$port"; then
+    record "$prefix.error" "of-watchdog mode=http did not start"; [[ -n $wd_pid ]] && stop_http_watchdog; return 0
+  fi
+  wait_for_200 "$wd_port" || true
+  [[ $key == echo ]] && echo_check ofwatchdog "$wd_port"
+  http_warmup "of-watchdog-$key" "$wd_port" "$1"
+  for method in "$@"; do
+    if [[ $method == GET ]]; then http_run ofwatchdog "$wd_port" GET "$duration" "$wd_pid"
+    elif [[ $key == get ]]; then http_run post.ofwatchdog "$wd_port" POST "$post_seconds" "$wd_pid"
+    else http_run "$key.ofwatchdog" "$wd_port" POST "$post_seconds" "$wd_pid"; fi
+  done
+  stop_http_watchdog
+}
+
 measure_http_mode() { # binary
-  local binary=$1 up_port proxy_port chunk_port nginx_pid ticks_before line download_bytes
+  local binary=$1 up_port proxy_port echo_port echo_proxy_port chunk_port nginx_pid worker_pid line download_bytes
+  local up_fprocess echo_fprocess
+  post_seconds=$(( short_mode ? 1 : duration )) # the smoke run keeps the POST rows to a second each
   command -v nginx >/dev/null || apt_install nginx-light
   read -r up_port proxy_port < <(two_free_ports)
+  read -r echo_port echo_proxy_port < <(two_free_ports)
   chunk_port=$("$tools/free_port")
+  record http.body_bytes "$http_body_bytes"
+  if [[ -n $of_watchdog_snapshot ]]; then record http.ofwatchdog_binary "$of_watchdog"
+  elif [[ -n $of_watchdog ]]; then record http.ofwatchdog.error "OF_WATCHDOG=$of_watchdog is not executable"; fi
+  record http.post_seconds "$post_seconds"
   download_bytes=$(( short_mode ? 64 * 1024 * 1024 : 384 * 1024 * 1024 ))
   record http.download.bytes_expected "$download_bytes"
   # Worker processes may run as nobody: the files they serve must be world-readable.
@@ -348,38 +463,40 @@ NGINX
   nginx_config "$work/proxy.conf" "$work/nginx-proxy"
   cat >>"$work/proxy.conf" <<NGINX
   upstream function { server 127.0.0.1:$up_port; keepalive 64; }
+  upstream echo { server 127.0.0.1:$echo_port; keepalive 64; }
   server {
     listen 127.0.0.1:$proxy_port;
     location / { proxy_pass http://function; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
+  server {
+    listen 127.0.0.1:$echo_proxy_port;
+    location / { proxy_pass http://echo; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
 }
 NGINX
+  up_fprocess="nginx -c $work/upstream.conf -p $work/nginx-upstream"
 
-  if ! start_watchdog "$binary" http-mode "nginx -c $work/upstream.conf -p $work/nginx-upstream" \
-    mode=http upstream_url="http://127.0.0.1:$up_port"; then
+  # 1. nginx `return 200`: GET and POST 11 B, directly, through fwatchdog, through nginx.
+  if ! start_watchdog "$binary" http-mode "$up_fprocess" mode=http upstream_url="http://127.0.0.1:$up_port"; then
     record http.error "fwatchdog mode=http did not start"; return 1
   fi
   nginx -c "$work/proxy.conf" -p "$work/nginx-proxy" >"$logs/nginx-proxy.log" 2>&1 &
   nginx_pid=$!
   started_pids+=("$nginx_pid")
-  for _ in $(seq 1 100); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$proxy_port/" && break; sleep 0.05; done
+  wait_for_200 "$wd_port" || true
+  wait_for_200 "$proxy_port" || true
+  worker_pid=$(ps -o pid= --ppid "$nginx_pid" | awk 'NR == 1 { print $1 }')
+  [[ -n $worker_pid ]] || record http.nginx.error "no nginx proxy worker found: its CPU is not measured"
 
-  echo "bench: mode=http, wrk warm-up 1s" >&2
-  BENCH_METHOD=GET wrk -t2 -c64 -d1s -s "$bench/post.lua" "http://127.0.0.1:$wd_port/" >"$logs/http-warmup.wrk.txt" 2>&1 || true
-  reset_peak_rss "$wd_pid" || true
-  local target port
-  for target in direct fwatchdog nginx; do
-    case $target in direct) port=$up_port ;; fwatchdog) port=$wd_port ;; nginx) port=$proxy_port ;; esac
-    echo "bench: mode=http, $target, wrk GET 64 connections, ${duration}s" >&2
-    ticks_before=$(cpu_ticks "$wd_pid")
-    line=$(BENCH_METHOD=GET wrk -t2 -c64 -d"${duration}s" --timeout 10s --latency -s "$bench/post.lua" \
-      "http://127.0.0.1:$port/" 2>&1 | tee "$logs/http-$target.wrk.txt" | grep '^WRK_RESULT' | sed 's/^WRK_RESULT //') || line=''
-    record_pairs "http.$target" "$line"
-    [[ $target == fwatchdog ]] && record http.fwatchdog.cpu_seconds \
-      "$(awk -v a="$ticks_before" -v b="$(cpu_ticks "$wd_pid")" -v hz="$clock_ticks_per_second" 'BEGIN { print (b - a) / hz }')"
-  done
-  record http.fwatchdog.peak_rss_kib "$(rss_kib "$wd_pid" VmHWM)"
-  stop_process "$nginx_pid"
+  echo "bench: mode=http, wrk warm-up 1s each" >&2
+  http_warmup fwatchdog "$wd_port" GET
+  http_warmup nginx "$proxy_port" GET
+  http_run direct "$up_port" GET "$duration"
+  http_run fwatchdog "$wd_port" GET "$duration" "$wd_pid"
+  http_run nginx "$proxy_port" GET "$duration" "$worker_pid"
+  http_run post.direct "$up_port" POST "$post_seconds"
+  http_run post.fwatchdog "$wd_port" POST "$post_seconds" "$wd_pid"
+  http_run post.nginx "$proxy_port" POST "$post_seconds" "$worker_pid"
 
   echo "bench: mode=http, $((download_bytes / 1024 / 1024)) MiB download" >&2
   reset_peak_rss "$wd_pid" || true
@@ -387,7 +504,36 @@ NGINX
     "http://127.0.0.1:$wd_port/download" 2>"$logs/http-download.curl.txt") || true
   record_pairs http.download "$line"
   record http.download.peak_rss_kib "$(rss_kib "$wd_pid" VmHWM)"
-  stop_watchdog
+  stop_http_watchdog
+
+  measure_of_watchdog get "$up_fprocess" "$up_port" GET POST
+
+  # 2. The Go echo server: POST 11 B, directly, through fwatchdog, through nginx (and of-watchdog).
+  if ! command -v go >/dev/null; then
+    record http.echo.error "no go on PATH (apt-get install golang-go): Go echo upstream rows skipped"
+  elif ! (cd "$bench" && GO111MODULE=off GOCACHE="$work/go-cache" GOPATH="$work/gopath" \
+    go build -o "$tools/echo_upstream" echo_upstream.go) >"$logs/echo-build.log" 2>&1; then
+    record http.echo.error "go build of bench/echo_upstream.go failed (see echo-build.log): rows skipped"
+  else
+    echo_fprocess="$tools/echo_upstream $echo_port"
+    if start_watchdog "$binary" http-echo "$echo_fprocess" mode=http upstream_url="http://127.0.0.1:$echo_port"; then
+      wait_for_200 "$wd_port" || true
+      echo_check direct "$echo_port"
+      echo_check fwatchdog "$wd_port"
+      echo_check nginx "$echo_proxy_port"
+      http_warmup echo-fwatchdog "$wd_port" POST
+      http_warmup echo-nginx "$echo_proxy_port" POST
+      http_run echo.direct "$echo_port" POST "$post_seconds"
+      http_run echo.fwatchdog "$wd_port" POST "$post_seconds" "$wd_pid"
+      http_run echo.nginx "$echo_proxy_port" POST "$post_seconds" "$worker_pid"
+      stop_http_watchdog
+      measure_of_watchdog echo "$echo_fprocess" "$echo_port" POST
+    else
+      record http.echo.error "fwatchdog mode=http with the echo upstream did not start"
+      [[ -n $wd_pid ]] && stop_http_watchdog
+    fi
+  fi
+  stop_started "$nginx_pid"
 
   echo "bench: mode=http, first flushed chunk" >&2
   if start_watchdog "$binary" http-first-chunk "$python $bench/first_chunk.py serve $chunk_port" mode=http \
@@ -544,7 +690,7 @@ if [[ -n ${BENCH_ONLY:-} ]]; then
   record meta.elapsed_s "$(($(date +%s) - started_at))"
   cp "$results" "$logs/results.txt"
   cat "$results"
-  [[ $BENCH_ONLY == auth ]] && { "$python" "$bench/report.py" --only=auth "$results" || true; }
+  "$python" "$bench/report.py" --only="$BENCH_ONLY" "$results" || true
   exit "$exit_code"
 fi
 measure_ceiling before

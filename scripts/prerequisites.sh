@@ -7,6 +7,7 @@ packages=(
   build-essential clang zlib1g-dev                          # Native AOT compiles and links with clang
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static  # linux-arm64 cross-link, run under qemu
   wrk nginx-light prometheus                                # bench load, proxy reference, promtool
+  golang-go                                                 # the bench's Go echo upstream (mode=http)
   docker.io busybox-static debootstrap                      # container tests and their base images
   shellcheck curl procps util-linux iproute2               # iproute2: ss, the listen backlog test
   libicu72                                                  # the .NET SDK's globalization (bare Debian 12 images lack it)
