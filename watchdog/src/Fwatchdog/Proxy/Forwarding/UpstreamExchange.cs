@@ -59,11 +59,9 @@ internal sealed class UpstreamExchange(UpstreamConnectionPool pool, bool headReq
     /// <summary>Body bytes of <see cref="StreamBody"/> sent so far (the inline ones are the caller's to count).</summary>
     public long StreamedBytes => Interlocked.Read(ref _bytesSent);
 
-    public ResponseHead Response => _connection!.Head;
-
     public BodyFraming Framing => _framing;
 
-    /// <summary>Steps 2: sends the request and returns the answer's head.</summary>
+    /// <summary>Step 2: sends the request and returns the answer's head.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ResponseHead> StartAsync(CancellationToken cancellationToken)
     {
