@@ -249,7 +249,10 @@ internal sealed class UpstreamExchange(UpstreamConnectionPool pool, bool headReq
                 int read;
                 try
                 {
-                    read = await body.ReadAsync(buffer.AsMemory(ChunkPrefix, buffer.Length - ChunkPrefix - 2), stop).ConfigureAwait(false);
+                    // Only the call's own end cancels a read: a cancelled read leaves Kestrel's body
+                    // reader "in progress", and its drain after an early answer then fails. Stopping
+                    // after an early answer waits for the read under way instead (read_timeout bounds it).
+                    read = await body.ReadAsync(buffer.AsMemory(ChunkPrefix, buffer.Length - ChunkPrefix - 2), callToken).ConfigureAwait(false);
                 }
                 catch (Exception e)
                 {
@@ -263,6 +266,11 @@ internal sealed class UpstreamExchange(UpstreamConnectionPool pool, bool headReq
                 }
                 if (read == 0)
                     break;
+                if (stop.IsCancellationRequested)
+                {
+                    _sendFailed = true; // answered early: the rest of the body is not sent
+                    return;
+                }
                 if (!await TrySendAsync(connection, chunked ? Chunk(buffer, read) : buffer.AsMemory(ChunkPrefix, read), stop).ConfigureAwait(false))
                     return;
                 Interlocked.Add(ref _bytesSent, read);
