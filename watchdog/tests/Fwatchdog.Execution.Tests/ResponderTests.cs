@@ -173,7 +173,7 @@ public sealed class ResponderTests : IDisposable
         await using var call = new FunctionCall(context, runner.Start(null, null), context.Request.Body, deadlines ?? RunDeadlines.None, started,
             new RequestLog(_log, "call-1", context.Request.Method, "/"));
         var end = await responder.RespondAsync(call);
-        await new CallFinisher(options, _metrics, _log).FinishAsync(context, started, CallOutcome.Forked(end, call.Log, call.Deadlines.Exec));
+        await new CallFinisher(options, _metrics, _log, new AbandonedConnections()).FinishAsync(context, started, CallOutcome.Forked(end, call.Log, call.Deadlines.Exec));
     }
 
     private static string Body(HttpContext context) => Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());

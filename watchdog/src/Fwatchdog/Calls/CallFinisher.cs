@@ -15,12 +15,20 @@ namespace Fwatchdog.Calls;
 /// or writes the watchdog's own answer. One instance serves every mode; each stage's part is a file
 /// of its own (<c>CallFinisher.Fork.cs</c>, <c>.Forward.cs</c>, <c>.Files.cs</c>).
 /// </summary>
-internal sealed partial class CallFinisher(WatchdogOptions options, IWatchdogMetrics metrics, ILogger log)
+/// <param name="abandoned">Told of each connection whose client left mid-call, so that Kestrel's parse of what it left behind is not logged as a malformed request.</param>
+internal sealed partial class CallFinisher(WatchdogOptions options, IWatchdogMetrics metrics, ILogger log, AbandonedConnections abandoned)
 {
     private readonly FailureReport _failures = new(options);
 
     /// <param name="started">The <see cref="Stopwatch"/> timestamp the request was received at.</param>
-    public Task FinishAsync(HttpContext context, long started, in CallOutcome outcome) => outcome.Stage switch
+    public Task FinishAsync(HttpContext context, long started, in CallOutcome outcome)
+    {
+        if (outcome.ClientLeft && context.Connection.Id is { } connectionId)
+            abandoned.Remember(connectionId);
+        return FinishStageAsync(context, started, outcome);
+    }
+
+    private Task FinishStageAsync(HttpContext context, long started, in CallOutcome outcome) => outcome.Stage switch
     {
         CallStage.Refused => RefuseAsync(context, started, outcome.Refusal!),
         CallStage.Forked => FinishForkAsync(context, outcome),

@@ -1,3 +1,4 @@
+using Fwatchdog.Execution;
 using Fwatchdog.Proxy;
 using Fwatchdog.Telemetry;
 
@@ -52,6 +53,14 @@ internal readonly struct CallOutcome
     public long BytesOut { get; }
     /// <summary>For a forwarded call: the upstream's answer, for the call line.</summary>
     public UpstreamAnswer Upstream { get; }
+
+    /// <summary>The call ended because its client left (<see cref="RunEnd.ClientGone"/>, <see cref="ForwardEnd.ClientGone"/>).</summary>
+    public bool ClientLeft => Stage switch
+    {
+        CallStage.Forked => Fork.Run.End == RunEnd.ClientGone || Fork.DeliveryEnd == RunEnd.ClientGone,
+        CallStage.Forwarded => Forward.End == ForwardEnd.ClientGone,
+        _ => false,
+    };
 
     public static CallOutcome Refused(Refusal refusal) => new(CallStage.Refused, refusal);
 

@@ -41,7 +41,7 @@ public sealed class FunctionRun : IDisposable
     }
 
     /// <param name="input">Copied to stdin, then stdin is closed; null closes stdin at once. It may throw
-    /// <see cref="InputRejectedException"/> to refuse its own data.</param>
+    /// <see cref="InputRejectedException"/> to refuse its own data, or <see cref="InputAbandonedException"/> when its source left.</param>
     /// <param name="output">Receives stdout (and stderr when combined) as it is produced.</param>
     /// <param name="deadlines">exec timeout and input deadline; zero for none.</param>
     /// <param name="clientGone">The caller is gone or the watchdog is stopping.</param>
@@ -183,6 +183,10 @@ public sealed class FunctionRun : IDisposable
         catch (InputRejectedException e)
         {
             Stop(e.End, e);
+        }
+        catch (InputAbandonedException e)
+        {
+            Stop(RunEnd.ClientGone, e);
         }
         catch (Exception e)
         {

@@ -7,20 +7,21 @@ namespace Fwatchdog.Http;
 /// <summary>
 /// Kestrel reports malformed requests (bad Content-Length, oversized headers, broken chunking)
 /// through Microsoft.Extensions.Logging at Debug level and answers them itself. This bridge turns
-/// exactly those reports, plus Kestrel's warnings and errors, into watchdog log lines.
+/// exactly those reports, plus Kestrel's warnings and errors, into watchdog log lines — except the
+/// report of what a client left behind when it went away mid-call (<see cref="AbandonedConnections"/>).
 /// </summary>
-public sealed class KestrelLogBridge(Serilog.ILogger log) : ILoggerFactory, ILoggerProvider
+public sealed class KestrelLogBridge(Serilog.ILogger log, AbandonedConnections abandoned) : ILoggerFactory, ILoggerProvider
 {
     private const string BadRequestCategory = "Microsoft.AspNetCore.Server.Kestrel.BadRequests";
 
     public MicrosoftLogger CreateLogger(string categoryName) =>
-        new Bridge(log, categoryName == BadRequestCategory ? LogLevel.Debug : LogLevel.Warning);
+        new Bridge(log, abandoned, categoryName == BadRequestCategory ? LogLevel.Debug : LogLevel.Warning);
 
     public void AddProvider(ILoggerProvider provider) { }
 
     public void Dispose() { }
 
-    private sealed class Bridge(Serilog.ILogger log, LogLevel minimum) : MicrosoftLogger
+    private sealed class Bridge(Serilog.ILogger log, AbandonedConnections abandoned, LogLevel minimum) : MicrosoftLogger
     {
         private const string BadRequestEvent = "ConnectionBadRequest";
 
@@ -34,6 +35,9 @@ public sealed class KestrelLogBridge(Serilog.ILogger log) : ILoggerFactory, ILog
                 return;
             if (eventId.Name == BadRequestEvent)
             {
+                // Deliberately silent: the rest of a body its client abandoned, parsed by Kestrel as a next request.
+                if (ConnectionIdOf(state) is { } connectionId && abandoned.Forget(connectionId))
+                    return;
                 log.Warning("Rejected a malformed request: {reason}", exception?.Message ?? formatter(state, exception));
                 return;
             }
@@ -41,6 +45,20 @@ public sealed class KestrelLogBridge(Serilog.ILogger log) : ILoggerFactory, ILog
                 return;
             var level = logLevel >= LogLevel.Error ? LogEventLevel.Error : LogEventLevel.Warning;
             log.Write(level, exception, "{detail}", formatter(state, exception));
+        }
+
+        /// <summary>Kestrel's ConnectionBadRequest message carries the connection as its ConnectionId field.</summary>
+        private static string? ConnectionIdOf<TState>(TState state)
+        {
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> fields)
+            {
+                foreach (var (name, value) in fields)
+                {
+                    if (name == "ConnectionId")
+                        return value as string;
+                }
+            }
+            return null;
         }
     }
 }

@@ -45,6 +45,7 @@ internal sealed class RequestInput(WatchdogOptions options)
     private static RunOutcome BeforeStart(HttpContext context, Exception error) => error switch
     {
         OperationCanceledException when context.RequestAborted.IsCancellationRequested => RunOutcome.BeforeStart(RunEnd.ClientGone, error),
+        not null when RequestBodyInput.Abandoned(error) => RunOutcome.BeforeStart(RunEnd.ClientGone, error),
         OperationCanceledException => RunOutcome.BeforeStart(RunEnd.InputTimeout, error),
         InputRejectedException rejected => RunOutcome.BeforeStart(rejected.End, rejected),
         not null when RequestBodyInput.Rejection(error) is { } rejected => RunOutcome.BeforeStart(rejected.End, rejected),

@@ -41,7 +41,8 @@ public static class WatchdogHost
                 options.LogBufferSize, startFailures, TimeProvider.System, withheldFromFunction);
         if (!supervisor.IsSubreaper)
             log.Warning("Could not become a child subreaper; orphaned grandchildren of functions will be reaped by init instead.");
-        var finisher = new CallFinisher(options, metrics, log);
+        var abandoned = new AbandonedConnections();
+        var finisher = new CallFinisher(options, metrics, log, abandoned);
         await using var mode = CreateMode(options, supervisor, runner, limiter, finisher, log);
         using var keySource = options.JwtAuth is { } jwt ? new OpenIdKeySource(jwt.DiscoveryUrl) : null;
         await using var keys = keySource is null ? null : new SigningKeyStore(keySource, TimeProvider.System, log, options.JwtAuth!.Debug);
@@ -54,7 +55,7 @@ public static class WatchdogHost
             new MetricsEndpoint(metrics),
             metrics,
             log);
-        await using var server = new WatchdogServer(options, dispatcher, new KestrelLogBridge(log));
+        await using var server = new WatchdogServer(options, dispatcher, new KestrelLogBridge(log, abandoned));
         using var shutdown = new ShutdownCoordinator(options, health, lockFile, limiter, server, log);
         using var ignoredSignals = new IgnoredSignals(log);
 

@@ -278,7 +278,7 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
         var context = call.Context;
         if (call.Body?.Expired == true)
             return new ForwardOutcome(ForwardEnd.ReadTimeout, error);
-        if (context.RequestAborted.IsCancellationRequested)
+        if (context.RequestAborted.IsCancellationRequested || UpstreamFailure.ClientLeft(error))
             return new ForwardOutcome(ForwardEnd.ClientGone, error);
         if (call.Timeout?.IsCancellationRequested == true)
             return new ForwardOutcome(ForwardEnd.Timeout, error);

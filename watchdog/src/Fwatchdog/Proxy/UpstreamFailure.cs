@@ -21,6 +21,17 @@ internal static class UpstreamFailure
         return null;
     }
 
+    /// <summary>The client closed or reset its connection before its whole body arrived (<see cref="RequestBodyInput.Abandoned"/>), found anywhere in the chain.</summary>
+    public static bool ClientLeft(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (RequestBodyInput.Abandoned(e))
+                return true;
+        }
+        return false;
+    }
+
     public static string Describe(Exception error)
     {
         for (var e = error; e is not null; e = e.InnerException)

@@ -25,7 +25,7 @@ public class CallFinisherTests
     public CallFinisherTests()
     {
         var (options, _) = FakeEnvironment.Read(("max_inflight", "3"));
-        _finisher = new CallFinisher(options, _metrics, _log.CreateLogger());
+        _finisher = new CallFinisher(options, _metrics, _log.CreateLogger(), new AbandonedConnections());
     }
 
     [Fact]

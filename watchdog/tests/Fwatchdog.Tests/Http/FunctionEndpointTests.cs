@@ -26,7 +26,7 @@ public class FunctionEndpointTests
         // Admission refuses before the launcher forks, so these tests need no runner (and start no process).
         var launcher = new FunctionLauncher(options, runner: null!, new RequestInput(options));
         _endpoint = new FunctionEndpoint(options, _limiter, launcher, _responder, log);
-        _finisher = new CallFinisher(options, _metrics, log);
+        _finisher = new CallFinisher(options, _metrics, log, new AbandonedConnections());
     }
 
     [Fact]

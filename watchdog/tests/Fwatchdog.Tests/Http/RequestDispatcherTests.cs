@@ -25,7 +25,7 @@ public class RequestDispatcherTests
         health.MarkAccepting();
         var (options, _) = FakeEnvironment.Read();
         var log = new LoggerConfiguration().CreateLogger();
-        _dispatcher = new RequestDispatcher(MetricsPort, _function, new CallFinisher(options, _metrics, log), new HealthEndpoints(health, new InflightLimiter(0)),
+        _dispatcher = new RequestDispatcher(MetricsPort, _function, new CallFinisher(options, _metrics, log, new AbandonedConnections()), new HealthEndpoints(health, new InflightLimiter(0)),
             new MetricsEndpoint(_metrics), _metrics, new LoggerConfiguration().CreateLogger());
     }
 

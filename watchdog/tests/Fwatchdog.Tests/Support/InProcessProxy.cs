@@ -64,8 +64,9 @@ internal sealed class InProcessProxy : IAsyncDisposable
         var proxy = new ProxyEndpoint(options, readiness, connections, limiter, logger);
         var health = new HealthState(null);
         health.MarkAccepting();
-        var dispatcher = new RequestDispatcher(options.MetricsPort, proxy, new CallFinisher(options, metrics, logger), new HealthEndpoints(health, limiter), new MetricsEndpoint(metrics), metrics, logger);
-        var server = new WatchdogServer(options, dispatcher, new KestrelLogBridge(logger));
+        var abandoned = new AbandonedConnections();
+        var dispatcher = new RequestDispatcher(options.MetricsPort, proxy, new CallFinisher(options, metrics, logger, abandoned), new HealthEndpoints(health, limiter), new MetricsEndpoint(metrics), metrics, logger);
+        var server = new WatchdogServer(options, dispatcher, new KestrelLogBridge(logger, abandoned));
         await server.StartAsync(CancellationToken.None);
         var started = new InProcessProxy(upstream, server, connections, options, metrics, log);
         _ = readiness.ProbeAsync(started._neverExits.Task);
