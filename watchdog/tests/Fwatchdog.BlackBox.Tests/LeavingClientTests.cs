@@ -25,7 +25,7 @@ public sealed class LeavingClientTests(ITestOutputHelper output) : WatchdogTest(
     {
         await using var watchdog = await StartAsync(fprocess);
 
-        await AbandonUploadAsync(watchdog.Port, "/", reset);
+        await AbandonUploadAsync(watchdog.Port, "/", reset, () => watchdog.Output.WaitForLineAsync("Forking fprocess.", Limits.Quick));
 
         await watchdog.Output.WaitForLineAsync("Client went away after", Limits.Quick);
         await AssertNoMalformedReportAsync(watchdog);
@@ -39,20 +39,26 @@ public sealed class LeavingClientTests(ITestOutputHelper output) : WatchdogTest(
         using var upstream = new UpstreamServer();
         await using var watchdog = await StartAsync(upstream.Options());
 
-        await AbandonUploadAsync(watchdog.Port, "/count", reset: false);
+        await AbandonUploadAsync(watchdog.Port, "/count", reset: false, started: null);
 
         await watchdog.WaitForLineAsync("Client disconnected", Limits.Quick);
         await AssertNoMalformedReportAsync(watchdog);
     }
 
-    /// <summary>Sends the head and a few KiB of a 1 MB body, then closes: a FIN (nothing was left unread), or a reset.</summary>
-    private static async Task AbandonUploadAsync(int port, string path, bool reset)
+    /// <summary>
+    /// Sends the head and a few KiB of a 1 MB body, then closes: a FIN (nothing was left unread), or
+    /// a reset — only once <paramref name="started"/> says the call began, as a reset can discard
+    /// what the watchdog had not read yet, the head included.
+    /// </summary>
+    private static async Task AbandonUploadAsync(int port, string path, bool reset, Func<Task>? started)
     {
         using var socket = await RawHttp.ConnectAsync(port);
         if (reset)
             socket.LingerState = new LingerOption(true, 0);
         var head = $"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n";
         await socket.SendAsync(Encoding.ASCII.GetBytes(head + new string('l', 4096)), SocketFlags.None);
+        if (started is not null)
+            await started();
     }
 
     /// <summary>
