@@ -68,12 +68,13 @@ var metrics = new PrometheusMetrics();
 var readiness = new UpstreamReadiness(endpoint, log.Logger);
 var pool = new Fwatchdog.Proxy.Forwarding.UpstreamConnectionPool(endpoint, TimeProvider.System);
 var limiter = new InflightLimiter(options.MaxInflight);
-var proxy = new ProxyEndpoint(options, readiness, pool, limiter, log.Logger);
+var proxy = new ProxyEndpoint(options, readiness, pool, limiter, log.Logger, log.CallLines);
+var abandoned = new AbandonedConnections();
 var state = new HealthState(null);
 state.MarkAccepting();
-var dispatcher = new RequestDispatcher(options.MetricsPort, proxy, new CallFinisher(options, metrics, log.Logger),
+var dispatcher = new RequestDispatcher(options.MetricsPort, proxy, new CallFinisher(options, metrics, log.Logger, abandoned),
     new HealthEndpoints(state, limiter), new MetricsEndpoint(metrics), metrics, log.Logger);
-await using (var server = new WatchdogServer(options, dispatcher, new KestrelLogBridge(log.Logger)))
+await using (var server = new WatchdogServer(options, dispatcher, new KestrelLogBridge(log.Logger, abandoned)))
 {
     await server.StartAsync(CancellationToken.None);
     var neverExits = new TaskCompletionSource();

@@ -36,7 +36,7 @@ public static class Program
             warnings = [.. warnings, runtimeWarning];
 
         using var log = WatchdogLog.Create(options.LogFormat);
-        return await WatchdogHost.RunAsync(options, warnings, runtime.WithheldFromFunction, log.Logger, () => log.DroppedLines).ConfigureAwait(false);
+        return await WatchdogHost.RunAsync(options, warnings, runtime.WithheldFromFunction, log.Logger, log.CallLines, () => log.DroppedLines).ConfigureAwait(false);
     }
 
     /// <summary>Go's flag package accepts both -name and --name.</summary>

@@ -19,10 +19,11 @@ namespace Fwatchdog.Lifecycle;
 public static class WatchdogHost
 {
     /// <param name="withheldFromFunction">Variables the watchdog set for its own runtime (<see cref="ProxyRuntimeSettings"/>), kept from the function.</param>
+    /// <param name="callLines">The log's direct path for mode=http's call line (text format); null writes it through <paramref name="log"/>.</param>
     /// <param name="droppedLogLines">How many log lines a blocked stdout made the log drop so far (<see cref="WatchdogLog.DroppedLines"/>).</param>
     /// <returns>The process exit code.</returns>
     public static async Task<int> RunAsync(WatchdogOptions options, IReadOnlyList<string> warnings, IReadOnlyList<string> withheldFromFunction, ILogger log,
-        Func<long> droppedLogLines)
+        CallLineWriter? callLines, Func<long> droppedLogLines)
     {
         log.Information("Version: {version}\tSHA: {commit}", BuildInfo.Version, BuildInfo.Commit);
         foreach (var warning in warnings)
@@ -43,7 +44,7 @@ public static class WatchdogHost
             log.Warning("Could not become a child subreaper; orphaned grandchildren of functions will be reaped by init instead.");
         var abandoned = new AbandonedConnections();
         var finisher = new CallFinisher(options, metrics, log, abandoned);
-        await using var mode = CreateMode(options, supervisor, runner, limiter, finisher, log);
+        await using var mode = CreateMode(options, supervisor, runner, limiter, finisher, log, callLines);
         using var keySource = options.JwtAuth is { } jwt ? new OpenIdKeySource(jwt.DiscoveryUrl) : null;
         await using var keys = keySource is null ? null : new SigningKeyStore(keySource, TimeProvider.System, log, options.JwtAuth!.Debug);
 
@@ -106,11 +107,11 @@ public static class WatchdogHost
 
     /// <summary>The one place the mode is chosen; nothing after start-up asks again.</summary>
     private static IWatchdogMode CreateMode(WatchdogOptions options, ProcessSupervisor supervisor, FunctionRunner? runner, InflightLimiter limiter,
-        CallFinisher finisher, ILogger log) =>
+        CallFinisher finisher, ILogger log, CallLineWriter? callLines) =>
         options.Mode switch
         {
             ExecutionMode.Static => new StaticMode(options, log),
-            ExecutionMode.Http => new ProxyMode(options, runner!, limiter, log),
+            ExecutionMode.Http => new ProxyMode(options, runner!, limiter, log, callLines),
             _ => CreateForkMode(options, supervisor, runner!, limiter, finisher, log),
         };
 

@@ -35,8 +35,11 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
     private readonly ForwardedRequest _forwarded;
     private readonly InflightLimiter _limiter;
     private readonly ILogger _log;
+    private readonly CallLineWriter? _callLines;
 
-    public ProxyEndpoint(WatchdogOptions options, UpstreamReadiness readiness, UpstreamConnectionPool pool, InflightLimiter limiter, ILogger log)
+    /// <param name="callLines">The text log's direct path for the call line; null writes it through <paramref name="log"/>.</param>
+    public ProxyEndpoint(WatchdogOptions options, UpstreamReadiness readiness, UpstreamConnectionPool pool, InflightLimiter limiter, ILogger log,
+        CallLineWriter? callLines = null)
     {
         _options = options;
         _readiness = readiness;
@@ -44,6 +47,7 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
         _forwarded = new ForwardedRequest(options.UpstreamUrl!);
         _limiter = limiter;
         _log = log;
+        _callLines = callLines;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -59,7 +63,7 @@ internal sealed class ProxyEndpoint : IFunctionEndpoint
             var request = context.Request;
             var callId = CallId.From(request);
             context.Response.Headers[CallId.Header] = callId;
-            var call = new ForwardedCall(context, started, new RequestLog(_log, callId, request.Method, request.Path.Value ?? "/"));
+            var call = new ForwardedCall(context, started, new RequestLog(_log, _callLines, callId, request.Method, request.Path.Value ?? "/"));
             var outcome = await ForwardAsync(call, callId).ConfigureAwait(false);
             return CallOutcome.Forwarded(outcome, call);
         }

@@ -25,7 +25,7 @@ internal sealed class ProxyMode : IWatchdogMode
     private readonly HttpMessageInvoker? _readyClient;
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ProxyMode(WatchdogOptions options, FunctionRunner runner, InflightLimiter limiter, ILogger log)
+    public ProxyMode(WatchdogOptions options, FunctionRunner runner, InflightLimiter limiter, ILogger log, CallLineWriter? callLines)
     {
         var url = options.UpstreamUrl ?? throw new ArgumentException("mode=http needs upstream_url.", nameof(options));
         _options = options;
@@ -34,7 +34,7 @@ internal sealed class ProxyMode : IWatchdogMode
         _process = new UpstreamProcess(runner, options.PrefixLogs, options.LogBufferSize, log);
         _readiness = new UpstreamReadiness(endpoint, log);
         _connections = new UpstreamConnectionPool(endpoint, TimeProvider.System);
-        Endpoint = new ProxyEndpoint(options, _readiness, _connections, limiter, log);
+        Endpoint = new ProxyEndpoint(options, _readiness, _connections, limiter, log, callLines);
         if (options.ReadyPath is { } readyPath)
         {
             // A probe every few seconds: the general-purpose client is the right tool, not the forwarder.

@@ -29,22 +29,26 @@ public sealed class RequestLog
     private static readonly MessageTemplate DurationTemplate = Parse($"Duration: {{{LogFields.Duration}:F6}}s");
 
     private readonly ILogger _log;
-    private readonly LogEventProperty[] _request;
+    private readonly CallLineWriter? _callLines;
+    private readonly string _callId;
     private readonly string _method;
     private readonly string _path;
+    private LogEventProperty[]? _request;
     private ILogger? _contextual;
 
     public RequestLog(ILogger log, string callId, string method, string path)
+        : this(log, null, callId, method, path)
+    {
+    }
+
+    /// <param name="callLines">The text format's direct path for mode=http's call line; null writes it through Serilog.</param>
+    public RequestLog(ILogger log, CallLineWriter? callLines, string callId, string method, string path)
     {
         _log = log;
+        _callLines = callLines;
+        _callId = callId;
         _method = method;
         _path = path;
-        _request =
-        [
-            new LogEventProperty(LogFields.CallId, new ScalarValue(callId)),
-            new LogEventProperty(LogFields.Method, new ScalarValue(method)),
-            new LogEventProperty(LogFields.Path, new ScalarValue(path)),
-        ];
     }
 
     public void Forking() => Write(LogEventLevel.Information, ForkingTemplate);
@@ -67,12 +71,19 @@ public sealed class RequestLog
     /// ReverseProxy (server-sent events, NDJSON, WebSocket) "GET /events - 200 - Bytes: 1.2kB (0.0011s)".
     /// </summary>
     /// <param name="withCallId">log_callid: the of-watchdog's " [&lt;call id&gt;]" at the end of the ContentLength line (its other line has none).</param>
-    public void Forwarded(in ForwardedLine line, double seconds, bool withCallId = false) =>
+    public void Forwarded(in ForwardedLine line, double seconds, bool withCallId = false)
+    {
+        if (_callLines is not null)
+        {
+            _callLines.Forwarded(_method, line, seconds, _callId, withCallId);
+            return;
+        }
         Write(LogEventLevel.Information,
             line.ReverseProxyForm ? ReverseProxiedTemplate : withCallId ? ForwardedWithCallIdTemplate : ForwardedTemplate,
             Property(LogFields.RequestUri, line.RequestUri), Property(LogFields.Status, line.Status),
             Property(LogFields.StatusText, line.StatusText), Property(LogFields.ContentLength, line.ContentLength),
             Property(LogFields.Bytes, line.BytesSent), Property(LogFields.Duration, seconds));
+    }
 
     /// <summary>jwt_auth refused the call: the Go middleware's "GET /fn - 401 ACCESS DENIED - (0s)", then why.</summary>
     public void AccessDenied(int status, string duration, string reason) =>
@@ -124,13 +135,21 @@ public sealed class RequestLog
     public void Error(string messageTemplate, params object?[] values) => Contextual.Error(messageTemplate, values);
 
     /// <summary>For the rarer lines: Serilog's own binding, with the request's properties attached.</summary>
-    private ILogger Contextual => _contextual ??= _log.ForContext(new RequestProperties(_request));
+    private ILogger Contextual => _contextual ??= _log.ForContext(new RequestProperties(Request));
+
+    /// <summary>call_id, method and path as properties, made when the call's first line through Serilog needs them.</summary>
+    private LogEventProperty[] Request => _request ??=
+    [
+        new LogEventProperty(LogFields.CallId, new ScalarValue(_callId)),
+        new LogEventProperty(LogFields.Method, new ScalarValue(_method)),
+        new LogEventProperty(LogFields.Path, new ScalarValue(_path)),
+    ];
 
     private void Write(LogEventLevel level, MessageTemplate template, params LogEventProperty[] properties)
     {
         if (!_log.IsEnabled(level))
             return;
-        _log.Write(new LogEvent(DateTimeOffset.Now, level, null, template, [.. _request, .. properties]));
+        _log.Write(new LogEvent(DateTimeOffset.Now, level, null, template, [.. Request, .. properties]));
     }
 
     private static LogEventProperty Property(string name, object value) => new(name, new ScalarValue(value));

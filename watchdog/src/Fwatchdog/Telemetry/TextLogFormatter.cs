@@ -10,9 +10,7 @@ namespace Fwatchdog.Telemetry;
 /// </summary>
 public sealed class TextLogFormatter : ITextFormatter
 {
-    // The last second formatted: thousands of lines a second share it, and custom date formatting
-    // was the largest single cost of a mode=http log line. Swapped whole, so threads never see a torn pair.
-    private SecondStamp _last = new(DateTime.MinValue.Ticks, "");
+    private readonly LogTimestamp _time = new();
 
     public void Format(LogEvent logEvent, TextWriter output)
     {
@@ -22,7 +20,7 @@ public sealed class TextLogFormatter : ITextFormatter
             output.Write('\n');
             return;
         }
-        output.Write(Stamp(logEvent.Timestamp));
+        output.Write(_time.Text(logEvent.Timestamp.DateTime));
         output.Write(' ');
         MessageRenderer.Render(logEvent, output);
         if (logEvent.Properties.TryGetValue(LogFields.CallId, out var callId) && callId is ScalarValue { Value: string id } && !InText(logEvent))
@@ -48,17 +46,4 @@ public sealed class TextLogFormatter : ITextFormatter
         }
         return false;
     }
-
-    private string Stamp(DateTimeOffset timestamp)
-    {
-        var second = timestamp.DateTime.Ticks / TimeSpan.TicksPerSecond;
-        var last = Volatile.Read(ref _last);
-        if (last.Second == second)
-            return last.Text;
-        var text = timestamp.ToString("yyyy/MM/dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-        Volatile.Write(ref _last, new SecondStamp(second, text));
-        return text;
-    }
-
-    private sealed record SecondStamp(long Second, string Text);
 }

@@ -14,13 +14,17 @@ public sealed class WatchdogLog : IDisposable
     private readonly BatchedOutput _stdout;
     private readonly Logger _logger;
 
-    private WatchdogLog(BatchedOutput stdout, Logger logger)
+    private WatchdogLog(BatchedOutput stdout, Logger logger, CallLineWriter? callLines)
     {
         _stdout = stdout;
         _logger = logger;
+        CallLines = callLines;
     }
 
     public ILogger Logger => _logger;
+
+    /// <summary>The text format's direct path for mode=http's call line (<see cref="CallLineWriter"/>); null for JSON.</summary>
+    public CallLineWriter? CallLines { get; }
 
     /// <summary>Lines dropped since start because stdout did not take them (log_lines_dropped_total).</summary>
     public long DroppedLines => _stdout.DroppedLines;
@@ -38,7 +42,7 @@ public sealed class WatchdogLog : IDisposable
         stdout.LinesDropped = count => logger.Warning(
             "{count} log lines dropped while stdout was blocked: whatever reads the container's stdout (the log driver or collector) stopped taking them. The watchdog kept serving; check the log pipeline.",
             count);
-        return new WatchdogLog(stdout, logger);
+        return new WatchdogLog(stdout, logger, format == LogFormat.Json ? null : new CallLineWriter(stdout));
     }
 
     /// <summary>Writes what is still buffered (for at most <see cref="BatchedOutput.DrainLimit"/>) and stops the writer.</summary>
