@@ -39,6 +39,33 @@ public sealed class HttpModeForwardingTests(ITestOutputHelper output) : Watchdog
         Assert.False(headers.TryGetProperty("x-drop", out _), "A header the Connection header names is hop-by-hop");
     }
 
+    [Theory]
+    [InlineData("close, X-Drop, X-Also")]
+    [InlineData("X-Drop, keep-alive, X-Also")]
+    [InlineData("Keep-Alive , X-Drop,X-Also")]
+    [InlineData("X-Drop, X-Also")]
+    public async Task Every_header_the_Connection_header_names_is_dropped_beside_close_or_keep_alive(string connection)
+    {
+        using var upstream = new UpstreamServer();
+        await using var watchdog = await StartAsync(upstream.Options());
+        var closes = connection.Contains("close", StringComparison.Ordinal);
+
+        // Twice on one connection (unless it closes): the second request's head is parsed after the first's.
+        var once = $"GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: {connection}\r\nX-Drop: 1\r\nX-Also: 2\r\nX-Keep: 3\r\n\r\n";
+        var response = await RawHttp.ExchangeAsync(watchdog.Port,
+            Encoding.ASCII.GetBytes(closes ? once : once + once.Replace($"Connection: {connection}", "Connection: close, X-Drop, X-Also", StringComparison.Ordinal)), Limits.Quick);
+
+        var bodies = response.Split("\r\n\r\n").Where(part => part.StartsWith('{')).ToList();
+        Assert.Equal(closes ? 1 : 2, bodies.Count);
+        foreach (var body in bodies)
+        {
+            var headers = JsonDocument.Parse(body[..(body.LastIndexOf('}') + 1)]).RootElement.GetProperty("headers");
+            Assert.False(headers.TryGetProperty("x-drop", out _), $"X-Drop was forwarded for Connection: {connection}");
+            Assert.False(headers.TryGetProperty("x-also", out _), $"X-Also was forwarded for Connection: {connection}");
+            Assert.Equal("3", headers.GetProperty("x-keep")[0].GetString());
+        }
+    }
+
     [Fact]
     public async Task A_utf8_request_header_value_reaches_the_upstream_byte_for_byte()
     {

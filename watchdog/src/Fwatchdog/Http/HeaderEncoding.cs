@@ -30,7 +30,9 @@ public sealed class HeaderEncoding : Encoding
 
     /// <summary>For KestrelServerOptions.RequestHeaderEncodingSelector.</summary>
     public static Encoding SelectForRequest(string headerName) =>
-        headerName.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) ? ContentLength : Values;
+        headerName.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) ? ContentLength
+        : headerName.Equals("Connection", StringComparison.OrdinalIgnoreCase) ? ConnectionHeaderText.Encoding
+        : Values;
 
     /// <summary>For KestrelServerOptions.ResponseHeaderEncodingSelector.</summary>
     public static Encoding SelectForResponse(string headerName) => Values;

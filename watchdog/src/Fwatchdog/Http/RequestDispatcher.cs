@@ -45,6 +45,8 @@ internal sealed class RequestDispatcher(
 
     public async Task ProcessRequestAsync(HttpContext context)
     {
+        // First, before anything awaits: the Connection header's text this thread just parsed belongs to this request.
+        ConnectionHeaderText.Take(context);
         try
         {
             if (context.Connection.LocalPort == metricsPort)

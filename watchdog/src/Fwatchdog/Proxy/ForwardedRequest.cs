@@ -44,7 +44,8 @@ internal sealed class ForwardedRequest(Uri upstreamUrl)
         head.WriteHeader("Host", request.Host.HasValue ? request.Host.Value : _authority);
 
         var headers = request.Headers;
-        var connection = headers.Connection;
+        // Kestrel keeps only "close", "keep-alive" or "upgrade" of a list beside them: the text as sent names the rest.
+        var connection = headers.Connection is { Count: > 0 } kept ? ConnectionHeaderText.Of(context, kept) : default;
         foreach (var (name, values) in headers)
         {
             if (HopByHopHeaders.Contains(name) || IsSetHere(name) || (connection.Count > 0 && HopByHopHeaders.NamedBy(connection, name)))
