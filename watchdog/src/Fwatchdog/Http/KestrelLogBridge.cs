@@ -36,7 +36,7 @@ public sealed class KestrelLogBridge(Serilog.ILogger log, AbandonedConnections a
             if (eventId.Name == BadRequestEvent)
             {
                 // Deliberately silent: the rest of a body its client abandoned, parsed by Kestrel as a next request.
-                if (ConnectionIdOf(state) is { } connectionId && abandoned.Forget(connectionId))
+                if (ConnectionIdOf(state as IReadOnlyList<KeyValuePair<string, object?>>) is { } connectionId && abandoned.Forget(connectionId))
                     return;
                 log.Warning("Rejected a malformed request: {reason}", exception?.Message ?? formatter(state, exception));
                 return;
@@ -48,15 +48,15 @@ public sealed class KestrelLogBridge(Serilog.ILogger log, AbandonedConnections a
         }
 
         /// <summary>Kestrel's ConnectionBadRequest message carries the connection as its ConnectionId field.</summary>
-        private static string? ConnectionIdOf<TState>(TState state)
+        /// <remarks>Not generic, unlike <see cref="Log{TState}"/>: one copy, not one per Kestrel state type.</remarks>
+        private static string? ConnectionIdOf(IReadOnlyList<KeyValuePair<string, object?>>? fields)
         {
-            if (state is IReadOnlyList<KeyValuePair<string, object?>> fields)
+            if (fields is null)
+                return null;
+            foreach (var (name, value) in fields)
             {
-                foreach (var (name, value) in fields)
-                {
-                    if (name == "ConnectionId")
-                        return value as string;
-                }
+                if (name == "ConnectionId")
+                    return value as string;
             }
             return null;
         }
